@@ -1,0 +1,92 @@
+#include "agent/cli/agent_commands.h"
+
+#include <iostream>
+
+#include "agent/service/agent_service.h"
+#include "common/config/config_loader.h"
+#include "common/config/config_schemas.h"
+
+namespace ferry::agent {
+
+namespace {
+
+cli::ProgramSpec buildProgram() {
+  using cli::CommandSpec;
+  cli::ProgramSpec p;
+  p.name = "ferry-agent";
+  p.description = "runs integration flows next to on-premise systems";
+  p.defaultConfigPath = "/etc/ferry/agent.json";
+  p.configSpec = &config::agentConfigSpec();
+  p.commandsWithoutConfig = {"check"};
+  p.commands = {
+      {"", "", "run as a service in the foreground (systemd runs this)", {}, 0, 0, true},
+      {"run", "FILE [--flow ID]", "run the flows of a definitions file once, with progress",
+       {{"flow", true, "ID", "run only this flow"}}, 1, 1, false},
+      {"check", "FILE | --config FILE", "validate a definitions file or a config file",
+       {{"json", false, "", "machine-readable output"}}, 0, 1, true},
+      {"preview", "FILE --flow ID [--input F]", "run a flow's steps on sample records (JSON Lines)",
+       {{"flow", true, "ID", "the flow to preview"}, {"input", true, "F", "input records"}}, 1, 1,
+       false},
+      {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, false},
+      {"secret list", "", "list secret names", {}, 0, 0, false},
+      {"secret delete", "NAME", "delete a secret", {}, 1, 1, false},
+      {"errors list", "", "list per-record errors", {}, 0, 0, false},
+      {"errors retry", "[IDS]", "retry errors (optionally with an edited record)",
+       {{"record", true, "FILE", "edited record (JSON)"}}, 0, 1000, false},
+      {"errors resolve", "[IDS]", "mark errors resolved", {}, 0, 1000, false},
+      {"enroll", "--controller URL --token T", "register with a controller, write the identity",
+       {{"controller", true, "URL", "controller base URL"}, {"token", true, "T", "enrollment token"}},
+       0, 0, false},
+      {"status", "", "flows, last runs, queue depth, outbox backlog", {}, 0, 0, false},
+  };
+  return p;
+}
+
+// `check --config FILE`: print every problem of a config file, exit 1 if there are any.
+// (`check FILE` for definitions arrives with the resource model.)
+int checkCommand(cli::Invocation& inv) {
+  const auto& cmd = inv.command;
+  if (!cmd.has("config") || !cmd.args.empty()) {
+    std::cerr << "ferry-agent: 'check FILE' (definitions) is not yet available; use "
+                 "'check --config FILE'\n";
+    return 2;
+  }
+  std::string path = cmd.get("config");
+  auto loaded = config::loadConfig(path, config::agentConfigSpec(), {});
+  if (!loaded) {
+    if (loaded.status().code() == StatusCode::kNotFound) {
+      std::cerr << "ferry-agent: " << loaded.status().message() << "\n";
+      return 2;
+    }
+    if (cmd.has("json")) {
+      nlohmann::json out = {{"ok", false}, {"error", loaded.status().message()}};
+      std::cout << out.dump() << "\n";
+    } else {
+      std::cout << loaded.status().message() << "\n";
+    }
+    return 1;
+  }
+  if (cmd.has("json")) {
+    std::cout << nlohmann::json({{"ok", true}, {"file", path}}).dump() << "\n";
+  } else {
+    std::cout << path << ": configuration is valid\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+const cli::ProgramSpec& agentProgram() {
+  static const cli::ProgramSpec program = buildProgram();  // immutable after first use
+  return program;
+}
+
+int agentMain(int argc, char** argv, char** envp) {
+  std::map<std::string, cli::CommandHandler> handlers = {
+      {"", [](cli::Invocation& inv) { return runAgentService(inv); }},
+      {"check", checkCommand},
+  };
+  return cli::runProgram(agentProgram(), handlers, argc, argv, envp);
+}
+
+}  // namespace ferry::agent

@@ -1,0 +1,100 @@
+#include "agent/service/agent_service.h"
+
+#include <unistd.h>
+
+#include <csignal>
+
+#include "common/config/agent_config.h"
+#include "common/config/config_loader.h"
+#include "common/config/config_schemas.h"
+#include "common/fs/state_dir.h"
+#include "common/http/http_server.h"
+#include "common/metrics/build_info.h"
+#include "common/service/signal_waiter.h"
+#include "common/version/version.h"
+
+namespace ferry::agent {
+
+namespace {
+
+std::unique_ptr<http::HttpServer> startMetrics(const config::AgentConfig& cfg,
+                                               const Logger& log) {
+  if (cfg.metrics.port == 0) return nullptr;
+  http::HttpServer::Options options;
+  options.bind = cfg.metrics.bind;
+  options.port = cfg.metrics.port;
+  options.maxThreads = 2;
+  auto server = http::HttpServer::start(
+      options,
+      [](const http::HttpRequest& req) {
+        http::HttpResponse r;
+        if (req.path == "/metrics" && req.method == "GET") {
+          r.contentType = "text/plain; version=0.0.4; charset=utf-8";
+          r.body = metrics::buildInfoText();
+        } else {
+          r.status = 404;
+          r.contentType = "text/plain";
+          r.body = "not found\n";
+        }
+        return r;
+      },
+      log.child("metrics"));
+  if (!server) {
+    log.error("metrics endpoint not started", {{"error", server.status().message()}});
+    return nullptr;
+  }
+  log.info("metrics endpoint listening",
+           {{"bind", cfg.metrics.bind}, {"port", (*server)->port()}});
+  return std::move(*server);
+}
+
+}  // namespace
+
+int runAgentService(cli::Invocation& inv) {
+  // Block the signals before any thread starts, so only this thread receives them.
+  service::SignalWaiter signals;
+  Logger log = inv.logger.child("service");
+  config::AgentConfig cfg = config::agentConfigFromJson(inv.config);
+
+  if (Status st = fs::ensureStateDir(inv.stateDir); !st.isOk()) {
+    log.error("cannot use the state directory", {{"error", st.message()}});
+    return 1;
+  }
+  log.info("ferry-agent started", {{"version", std::string(ferryVersion())},
+                                   {"revision", std::string(ferryRevision())},
+                                   {"stateDir", inv.stateDir},
+                                   {"config", inv.configPath}});
+  if (cfg.agentId.empty() && cfg.definitions.empty()) {
+    log.info("no identity and no local definitions: waiting for enrollment");
+  }
+  auto metricsServer = startMetrics(cfg, log);
+
+  for (;;) {
+    auto sig = signals.wait(std::chrono::seconds(1));
+    if (!sig) continue;
+    if (*sig == SIGHUP) {
+      if (inv.configPath.empty()) {
+        log.info("SIGHUP: no config file to re-read");
+        continue;
+      }
+      auto reloaded = config::loadConfig(inv.configPath, config::agentConfigSpec(),
+                                         config::processEnvironment(environ));
+      if (!reloaded) {
+        log.error("SIGHUP: config not reloaded, keeping the running one",
+                  {{"error", reloaded.status().message()}});
+        continue;
+      }
+      inv.config = std::move(*reloaded);
+      cfg = config::agentConfigFromJson(inv.config);
+      log.info("SIGHUP: config reloaded", {{"config", inv.configPath}});
+      continue;
+    }
+    log.info("stopping", {{"signal", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT")}});
+    break;
+  }
+  if (metricsServer) metricsServer->stop();
+  log.info("ferry-agent stopped");
+  return 0;
+}
+
+}  // namespace ferry::agent

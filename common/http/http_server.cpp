@@ -1,0 +1,150 @@
+#include "common/http/http_server.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include <algorithm>
+#include <istream>
+
+namespace ferry::http {
+
+namespace {
+
+struct Shared {
+  HttpHandler handler;
+  Logger logger;
+  std::int64_t maxBodyBytes;
+};
+
+void send(Poco::Net::HTTPServerResponse& out, const HttpResponse& r) {
+  out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
+  out.setContentType(r.contentType);
+  for (const auto& [k, v] : r.headers) out.set(k, v);
+  out.setContentLength(static_cast<std::streamsize>(r.body.size()));
+  out.send().write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
+}
+
+HttpResponse problem(int status, const std::string& title, const std::string& detail) {
+  HttpResponse r;
+  r.status = status;
+  r.contentType = "application/problem+json";
+  auto esc = [](const std::string& s) {
+    std::string o;
+    for (char c : s) {
+      if (c == '"' || c == '\\') o += '\\';
+      if (static_cast<unsigned char>(c) >= 0x20) o += c;
+    }
+    return o;
+  };
+  r.body = "{\"type\":\"about:blank\",\"title\":\"" + esc(title) + "\",\"status\":" +
+           std::to_string(status) + ",\"detail\":\"" + esc(detail) + "\"}";
+  return r;
+}
+
+class Handler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(const Shared& shared) : shared_(shared) {}
+
+  void handleRequest(Poco::Net::HTTPServerRequest& in,
+                     Poco::Net::HTTPServerResponse& out) override {
+    try {
+      HttpRequest req;
+      req.method = in.getMethod();
+      const std::string& uri = in.getURI();
+      auto q = uri.find('?');
+      req.path = uri.substr(0, q);
+      if (q != std::string::npos) req.query = uri.substr(q + 1);
+      for (const auto& [k, v] : in) {
+        std::string key = k;
+        std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+        req.headers[key] = v;
+      }
+      if (in.hasContentLength() && in.getContentLength64() > shared_.maxBodyBytes) {
+        return send(out, problem(413, "Payload Too Large",
+                                 "the body exceeds " + std::to_string(shared_.maxBodyBytes) +
+                                     " bytes"));
+      }
+      std::istream& body = in.stream();
+      char buf[8192];
+      while (body.read(buf, sizeof buf) || body.gcount() > 0) {
+        req.body.append(buf, static_cast<std::size_t>(body.gcount()));
+        if (static_cast<std::int64_t>(req.body.size()) > shared_.maxBodyBytes) {
+          return send(out, problem(413, "Payload Too Large",
+                                   "the body exceeds " + std::to_string(shared_.maxBodyBytes) +
+                                       " bytes"));
+        }
+      }
+      send(out, shared_.handler(req));
+    } catch (const std::exception& e) {
+      shared_.logger.error("request handler failed", {{"error", std::string(e.what())}});
+      if (!out.sent()) send(out, problem(500, "Internal Server Error", "see the server log"));
+    }
+  }
+
+ private:
+  const Shared& shared_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  explicit Factory(const Shared& shared) : shared_(shared) {}
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
+    return new Handler(shared_);  // Poco takes ownership (its API contract)
+  }
+
+ private:
+  const Shared& shared_;
+};
+
+}  // namespace
+
+struct HttpServer::Impl {
+  Shared shared;
+  std::unique_ptr<Poco::Net::HTTPServer> server;
+  int port = 0;
+  bool stopped = false;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options,
+                                                      HttpHandler handler, Logger logger) {
+  auto impl = std::make_unique<Impl>(
+      Impl{Shared{std::move(handler), std::move(logger), options.maxBodyBytes}, nullptr, 0, false});
+  try {
+    Poco::Net::ServerSocket socket(
+        Poco::Net::SocketAddress(options.bind, static_cast<Poco::UInt16>(options.port)), 64);
+    impl->port = socket.address().port();
+    Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
+    params->setMaxThreads(options.maxThreads);
+    params->setMaxQueued(256);
+    params->setKeepAlive(true);
+    impl->server = std::make_unique<Poco::Net::HTTPServer>(
+        Poco::Net::HTTPRequestHandlerFactory::Ptr(new Factory(impl->shared)), socket, params);
+    impl->server->start();
+  } catch (const Poco::Exception& e) {
+    return Status::unavailable("cannot listen on " + options.bind + ":" +
+                               std::to_string(options.port) + ": " + e.displayText());
+  }
+  return std::make_unique<HttpServer>(std::move(impl));
+}
+
+int HttpServer::port() const { return impl_->port; }
+
+void HttpServer::stop() {
+  if (!impl_ || impl_->stopped) return;
+  impl_->stopped = true;
+  if (impl_->server) impl_->server->stopAll(true);
+}
+
+}  // namespace ferry::http
