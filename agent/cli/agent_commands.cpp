@@ -5,6 +5,7 @@
 #include "agent/service/agent_service.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
+#include "common/secrets/secret_commands.h"
 
 namespace ferry::agent {
 
@@ -20,23 +21,47 @@ cli::ProgramSpec buildProgram() {
   p.commandsWithoutConfig = {"check"};
   p.commands = {
       {"", "", "run as a service in the foreground (systemd runs this)", {}, 0, 0, true},
-      {"run", "FILE [--flow ID]", "run the flows of a definitions file once, with progress",
-       {{"flow", true, "ID", "run only this flow"}}, 1, 1, false},
-      {"check", "FILE | --config FILE", "validate a definitions file or a config file",
-       {{"json", false, "", "machine-readable output"}}, 0, 1, true},
-      {"preview", "FILE --flow ID [--input F]", "run a flow's steps on sample records (JSON Lines)",
-       {{"flow", true, "ID", "the flow to preview"}, {"input", true, "F", "input records"}}, 1, 1,
+      {"run",
+       "FILE [--flow ID]",
+       "run the flows of a definitions file once, with progress",
+       {{"flow", true, "ID", "run only this flow"}},
+       1,
+       1,
        false},
-      {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, false},
-      {"secret list", "", "list secret names", {}, 0, 0, false},
-      {"secret delete", "NAME", "delete a secret", {}, 1, 1, false},
+      {"check",
+       "FILE | --config FILE",
+       "validate a definitions file or a config file",
+       {{"json", false, "", "machine-readable output"}},
+       0,
+       1,
+       true},
+      {"preview",
+       "FILE --flow ID [--input F]",
+       "run a flow's steps on sample records (JSON Lines)",
+       {{"flow", true, "ID", "the flow to preview"}, {"input", true, "F", "input records"}},
+       1,
+       1,
+       false},
+      {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, true},
+      {"secret list", "", "list secret names", {}, 0, 0, true},
+      {"secret delete", "NAME", "delete a secret", {}, 1, 1, true},
       {"errors list", "", "list per-record errors", {}, 0, 0, false},
-      {"errors retry", "[IDS]", "retry errors (optionally with an edited record)",
-       {{"record", true, "FILE", "edited record (JSON)"}}, 0, 1000, false},
+      {"errors retry",
+       "[IDS]",
+       "retry errors (optionally with an edited record)",
+       {{"record", true, "FILE", "edited record (JSON)"}},
+       0,
+       1000,
+       false},
       {"errors resolve", "[IDS]", "mark errors resolved", {}, 0, 1000, false},
-      {"enroll", "--controller URL --token T", "register with a controller, write the identity",
-       {{"controller", true, "URL", "controller base URL"}, {"token", true, "T", "enrollment token"}},
-       0, 0, false},
+      {"enroll",
+       "--controller URL --token T",
+       "register with a controller, write the identity",
+       {{"controller", true, "URL", "controller base URL"},
+        {"token", true, "T", "enrollment token"}},
+       0,
+       0,
+       false},
       {"status", "", "flows, last runs, queue depth, outbox backlog", {}, 0, 0, false},
   };
   return p;
@@ -83,6 +108,9 @@ const cli::ProgramSpec& agentProgram() {
 
 int agentMain(int argc, char** argv, char** envp) {
   std::map<std::string, cli::CommandHandler> handlers = {
+      {"secret set", secrets::secretCommand},
+      {"secret list", secrets::secretCommand},
+      {"secret delete", secrets::secretCommand},
       {"", [](cli::Invocation& inv) { return runAgentService(inv); }},
       {"check", checkCommand},
   };

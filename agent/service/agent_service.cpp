@@ -17,8 +17,7 @@ namespace ferry::agent {
 
 namespace {
 
-std::unique_ptr<http::HttpServer> startMetrics(const config::AgentConfig& cfg,
-                                               const Logger& log) {
+std::unique_ptr<http::HttpServer> startMetrics(const config::AgentConfig& cfg, const Logger& log) {
   if (cfg.metrics.port == 0) return nullptr;
   http::HttpServer::Options options;
   options.bind = cfg.metrics.bind;
@@ -43,8 +42,7 @@ std::unique_ptr<http::HttpServer> startMetrics(const config::AgentConfig& cfg,
     log.error("metrics endpoint not started", {{"error", server.status().message()}});
     return nullptr;
   }
-  log.info("metrics endpoint listening",
-           {{"bind", cfg.metrics.bind}, {"port", (*server)->port()}});
+  log.info("metrics endpoint listening", {{"bind", cfg.metrics.bind}, {"port", (*server)->port()}});
   return std::move(*server);
 }
 

@@ -93,8 +93,8 @@ Result<ParsedCommand> parseCommandLine(const std::vector<std::string>& argv,
       }
       if (o->takesValue && !inlineValue) {
         if (i + 1 >= argv.size()) {
-          return Status::invalidArgument("option '--" + name + "' needs a value (" +
-                                         o->valueName + ")");
+          return Status::invalidArgument("option '--" + name + "' needs a value (" + o->valueName +
+                                         ")");
         }
         value = argv[++i];
       } else if (!o->takesValue) {

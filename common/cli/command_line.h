@@ -9,7 +9,7 @@
 namespace ferry::cli {
 
 struct OptionSpec {
-  std::string name;       // without dashes: "config"
+  std::string name;  // without dashes: "config"
   bool takesValue = false;
   std::string valueName;  // "FILE"
   std::string help;
@@ -17,9 +17,9 @@ struct OptionSpec {
 
 // One subcommand of the surface in DESIGN.md. `name` may have two words ("secret set").
 struct CommandSpec {
-  std::string name;     // "" is the service mode (no subcommand)
-  std::string usage;    // arguments after the name: "FILE [--flow ID]"
-  std::string summary;  // one line for --help
+  std::string name;                 // "" is the service mode (no subcommand)
+  std::string usage;                // arguments after the name: "FILE [--flow ID]"
+  std::string summary;              // one line for --help
   std::vector<OptionSpec> options;  // in addition to the global ones
   std::size_t minArgs = 0;
   std::size_t maxArgs = 0;
@@ -38,6 +38,7 @@ struct ParsedCommand {
 // Parses argv[1..]: global options anywhere, the longest matching command name from the
 // leading words, then the command's options and positional arguments ("--" ends options).
 // Errors are kInvalidArgument with a one-line message naming the offending word.
+// The result's `command` points into `commands`, which must outlive it.
 Result<ParsedCommand> parseCommandLine(const std::vector<std::string>& argv,
                                        const std::vector<CommandSpec>& commands,
                                        const std::vector<OptionSpec>& globalOptions);

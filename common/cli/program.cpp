@@ -57,8 +57,8 @@ int runProgram(const ProgramSpec& spec, const std::map<std::string, CommandHandl
 
   std::string logLevelName = command.get("log-level");
   if (!logLevelName.empty() && !parseLogLevel(logLevelName)) {
-    return usageError(spec, "unknown log level '" + logLevelName +
-                                "' (use debug, info, warning or error)");
+    return usageError(
+        spec, "unknown log level '" + logLevelName + "' (use debug, info, warning or error)");
   }
 
   Invocation inv{command, nlohmann::json::object(), "", "",
@@ -69,7 +69,8 @@ int runProgram(const ProgramSpec& spec, const std::map<std::string, CommandHandl
     std::optional<std::string> path;
     if (command.has("config")) {
       path = command.get("config");
-    } else if (!spec.defaultConfigPath.empty() && ::access(spec.defaultConfigPath.c_str(), F_OK) == 0) {
+    } else if (!spec.defaultConfigPath.empty() &&
+               ::access(spec.defaultConfigPath.c_str(), F_OK) == 0) {
       path = spec.defaultConfigPath;
     }
     auto env = config::processEnvironment(envp);

@@ -18,7 +18,7 @@ struct ProgramSpec {
   std::string name;         // "ferry-agent"
   std::string description;  // one line
   std::vector<CommandSpec> commands;
-  std::string defaultConfigPath;      // used when it exists and --config is not given
+  std::string defaultConfigPath;  // used when it exists and --config is not given
   const schema::ObjectSpec* configSpec = nullptr;
   // Commands that read their own --config (e.g. "check" validates it): no config loading.
   std::vector<std::string> commandsWithoutConfig;

@@ -11,7 +11,7 @@ class Clock {
   using SteadyPoint = std::chrono::steady_clock::time_point;
 
   virtual ~Clock() = default;
-  virtual TimePoint now() const = 0;         // wall time, for timestamps and schedules
+  virtual TimePoint now() const = 0;          // wall time, for timestamps and schedules
   virtual SteadyPoint steadyNow() const = 0;  // monotonic, for timeouts and backoff
 };
 

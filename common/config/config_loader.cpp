@@ -83,8 +83,7 @@ namespace {
 std::optional<json> parseEnvValue(const std::string& raw, const schema::FieldSpec& field) {
   using schema::FieldType;
   switch (field.type) {
-    case FieldType::kString:
-      return json(raw);
+    case FieldType::kString: return json(raw);
     case FieldType::kInteger: {
       long long v = 0;
       auto [ptr, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), v);
@@ -112,8 +111,7 @@ std::optional<json> parseEnvValue(const std::string& raw, const schema::FieldSpe
       while (std::getline(ss, item, ',')) arr.push_back(item);
       return arr;
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 

@@ -103,9 +103,10 @@ ObjectSpec buildAgentSpec() {
                       kMaxBytes),
               oneOf("synchronous", "SQLite durability mode", "\"FULL\"", {"FULL", "NORMAL"})}),
       object("outbox", "events waiting for the controller",
-             {integer("quotaBytes", "quota before superseded events are refused", "67108864",
-                      4096, kMaxBytes)}),
-      object("runs", "run history", {integer("retentionDays", "keep runs this long", "30", 1, 3650)}),
+             {integer("quotaBytes", "quota before superseded events are refused", "67108864", 4096,
+                      kMaxBytes)}),
+      object("runs", "run history",
+             {integer("retentionDays", "keep runs this long", "30", 1, 3650)}),
       object("errors", "per-record errors",
              {integer("quotaBytes", "quota for stored error records", "268435456", 4096, kMaxBytes),
               integer("retentionDays", "keep errors this long", "30", 1, 3650)}),
@@ -120,16 +121,16 @@ ObjectSpec buildControllerSpec() {
       object("http", "REST API and dashboard",
              {str("bind", "listen address", "\"127.0.0.1\""),
               integer("port", "listen port", "8080", 0, kMaxPort),
-              object("tls", "HTTPS", {str("certFile", "certificate (PEM)"),
-                                      str("keyFile", "private key (PEM)")}),
+              object("tls", "HTTPS",
+                     {str("certFile", "certificate (PEM)"), str("keyFile", "private key (PEM)")}),
               integer("maxBodyBytes", "largest accepted request body", "4194304", 1, kMaxBytes)}),
       str("store", "sqlite:///path or postgresql://…; default sqlite in the state directory"),
       object("mqtt", "broker connection", mqttFields(true)),
       object("agents", "what enrolled agents are told",
              {str("brokerUrl", "the broker URL agents connect to")}),
-      object("runs", "run history", {integer("retentionDays", "keep runs this long", "30", 1, 3650)}),
-      object("dashboard", "web dashboard",
-             {[] {
+      object("runs", "run history",
+             {integer("retentionDays", "keep runs this long", "30", 1, 3650)}),
+      object("dashboard", "web dashboard", {[] {
                FieldSpec f;
                f.name = "enabled";
                f.type = FieldType::kBoolean;

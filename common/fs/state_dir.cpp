@@ -20,9 +20,9 @@ Status ensureStateDir(const std::string& path) {
       return Status::failedPrecondition("cannot create state directory '" + path +
                                         "': " + ec.message());
     }
-    stdfs::permissions(path, stdfs::perms::owner_all | stdfs::perms::group_read |
-                                 stdfs::perms::group_exec,
-                       stdfs::perm_options::replace, ec);
+    stdfs::permissions(
+        path, stdfs::perms::owner_all | stdfs::perms::group_read | stdfs::perms::group_exec,
+        stdfs::perm_options::replace, ec);
   }
   if (::access(path.c_str(), W_OK | X_OK) != 0) {
     return Status::failedPrecondition("state directory '" + path + "' is not writable");

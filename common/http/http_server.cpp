@@ -43,8 +43,8 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
     }
     return o;
   };
-  r.body = "{\"type\":\"about:blank\",\"title\":\"" + esc(title) + "\",\"status\":" +
-           std::to_string(status) + ",\"detail\":\"" + esc(detail) + "\"}";
+  r.body = "{\"type\":\"about:blank\",\"title\":\"" + esc(title) +
+           "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + esc(detail) + "\"}";
   return r;
 }
 
@@ -67,18 +67,18 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
         req.headers[key] = v;
       }
       if (in.hasContentLength() && in.getContentLength64() > shared_.maxBodyBytes) {
-        return send(out, problem(413, "Payload Too Large",
-                                 "the body exceeds " + std::to_string(shared_.maxBodyBytes) +
-                                     " bytes"));
+        return send(out,
+                    problem(413, "Payload Too Large",
+                            "the body exceeds " + std::to_string(shared_.maxBodyBytes) + " bytes"));
       }
       std::istream& body = in.stream();
       char buf[8192];
       while (body.read(buf, sizeof buf) || body.gcount() > 0) {
         req.body.append(buf, static_cast<std::size_t>(body.gcount()));
         if (static_cast<std::int64_t>(req.body.size()) > shared_.maxBodyBytes) {
-          return send(out, problem(413, "Payload Too Large",
-                                   "the body exceeds " + std::to_string(shared_.maxBodyBytes) +
-                                       " bytes"));
+          return send(
+              out, problem(413, "Payload Too Large",
+                           "the body exceeds " + std::to_string(shared_.maxBodyBytes) + " bytes"));
         }
       }
       send(out, shared_.handler(req));
@@ -115,10 +115,12 @@ struct HttpServer::Impl {
 
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-HttpServer::~HttpServer() { stop(); }
+HttpServer::~HttpServer() {
+  stop();
+}
 
-Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options,
-                                                      HttpHandler handler, Logger logger) {
+Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler,
+                                                      Logger logger) {
   auto impl = std::make_unique<Impl>(
       Impl{Shared{std::move(handler), std::move(logger), options.maxBodyBytes}, nullptr, 0, false});
   try {
@@ -139,7 +141,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options,
   return std::make_unique<HttpServer>(std::move(impl));
 }
 
-int HttpServer::port() const { return impl_->port; }
+int HttpServer::port() const {
+  return impl_->port;
+}
 
 void HttpServer::stop() {
   if (!impl_ || impl_->stopped) return;

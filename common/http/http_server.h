@@ -15,8 +15,8 @@ namespace ferry::http {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // without the query string
-  std::string query;  // raw, without '?'
+  std::string path;                            // without the query string
+  std::string query;                           // raw, without '?'
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
 };
@@ -51,7 +51,7 @@ class HttpServer {
   int port() const;  // the bound port
   void stop();       // idempotent; waits for in-flight requests
 
- struct Impl;
+  struct Impl;
   explicit HttpServer(std::unique_ptr<Impl> impl);  // use start()
 
  private:

@@ -15,7 +15,8 @@ namespace ferry {
 enum class LogLevel { kDebug = 0, kInfo, kWarning, kError };
 
 std::string_view logLevelName(LogLevel level);
-std::optional<LogLevel> parseLogLevel(std::string_view name);  // "debug", "info", "warning", "error"
+std::optional<LogLevel> parseLogLevel(
+    std::string_view name);  // "debug", "info", "warning", "error"
 
 using LogValue = std::variant<std::string, std::int64_t, double, bool>;
 struct LogField {

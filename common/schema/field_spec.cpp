@@ -85,8 +85,8 @@ void validateField(const json& value, const FieldSpec& field, const std::string&
   }
   auto wrongType = [&] {
     addProblem(problems, pointer,
-               "'" + field.name + "' must be " + std::string(fieldTypeName(field.type)) +
-                   ", got " + jsonTypeName(value));
+               "'" + field.name + "' must be " + std::string(fieldTypeName(field.type)) + ", got " +
+                   jsonTypeName(value));
   };
   switch (field.type) {
     case FieldType::kString:
@@ -129,17 +129,16 @@ void validateField(const json& value, const FieldSpec& field, const std::string&
       if (!value.is_array()) return wrongType();
       for (std::size_t i = 0; i < value.size(); ++i) {
         if (!value[i].is_string()) {
-          addProblem(problems, jsonptr::appendIndex(pointer, i),
-                     "items of '" + field.name + "' must be strings, got " +
-                         jsonTypeName(value[i]));
+          addProblem(
+              problems, jsonptr::appendIndex(pointer, i),
+              "items of '" + field.name + "' must be strings, got " + jsonTypeName(value[i]));
         }
       }
       return;
     case FieldType::kAnyObject:
       if (!value.is_object()) return wrongType();
       return;
-    case FieldType::kAny:
-      return;
+    case FieldType::kAny: return;
   }
 }
 
@@ -190,8 +189,7 @@ json withDefaults(const json& value, const ObjectSpec& spec) {
 
 namespace {
 
-void collectLeaves(const ObjectSpec& spec, std::vector<std::string>& path,
-                   std::vector<Leaf>& out) {
+void collectLeaves(const ObjectSpec& spec, std::vector<std::string>& path, std::vector<Leaf>& out) {
   for (const auto& f : spec) {
     path.push_back(f.name);
     if (f.type == FieldType::kObject) {
@@ -216,10 +214,20 @@ std::string typeLabel(const FieldSpec& f) {
   if (f.secret) return "secret";
   std::string t(fieldTypeName(f.type));
   if (!f.allowed.empty()) {
-    t = "";
-    for (std::size_t i = 0; i < f.allowed.size(); ++i) t += (i ? "|" : "") + f.allowed[i];
+    t = "one of ";
+    for (std::size_t i = 0; i < f.allowed.size(); ++i) t += (i ? ", " : "") + f.allowed[i];
   }
   return t;
+}
+
+// A '|' inside a Markdown table cell ends the cell.
+std::string escapePipes(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
 }
 
 }  // namespace
@@ -252,7 +260,7 @@ std::string markdownTable(const ObjectSpec& spec) {
     const auto& f = *leaf.field;
     std::string def = f.defaultJson.empty() ? "" : "`" + f.defaultJson + "`";
     out += "| `" + dottedPath(leaf.path) + "` | " + typeLabel(f) + " | " + def + " | " +
-           (f.required ? "yes" : "no") + " | " + f.description + " |\n";
+           (f.required ? "yes" : "no") + " | " + escapePipes(f.description) + " |\n";
   }
   return out;
 }

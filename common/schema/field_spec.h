@@ -46,8 +46,8 @@ void validate(const nlohmann::json& value, const ObjectSpec& spec, const std::st
               Problems& problems);
 
 // Checks one value against one field (the value is present). Used by `validate`.
-void validateField(const nlohmann::json& value, const FieldSpec& field,
-                   const std::string& pointer, Problems& problems);
+void validateField(const nlohmann::json& value, const FieldSpec& field, const std::string& pointer,
+                   Problems& problems);
 
 // Returns `value` with every missing key that has a default filled in (recursively,
 // creating objects whose fields have defaults). `value` must already be valid.

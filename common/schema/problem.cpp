@@ -13,7 +13,8 @@ std::string Problem::toString() const {
 }
 
 bool hasErrors(const Problems& problems) {
-  return std::any_of(problems.begin(), problems.end(), [](const Problem& p) { return p.isError(); });
+  return std::any_of(problems.begin(), problems.end(),
+                     [](const Problem& p) { return p.isError(); });
 }
 
 std::string formatProblems(const Problems& problems) {

@@ -15,7 +15,9 @@ SignalWaiter::SignalWaiter() {
   pthread_sigmask(SIG_BLOCK, &watched_, &previous_);
 }
 
-SignalWaiter::~SignalWaiter() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+SignalWaiter::~SignalWaiter() {
+  pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
 
 std::optional<int> SignalWaiter::wait(std::chrono::milliseconds timeout) {
   timespec ts{};

@@ -12,7 +12,7 @@ namespace ferry {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.isOk() && "Result constructed from an ok Status without a value");
     if (status_.isOk()) status_ = Status::internal("Result built from ok status without value");
@@ -49,8 +49,8 @@ class [[nodiscard]] Result {
 }  // namespace ferry
 
 // Propagates a non-ok Status out of the calling function.
-#define FERRY_RETURN_IF_ERROR(expr)            \
-  do {                                         \
-    ::ferry::Status ferry_status_ = (expr);    \
+#define FERRY_RETURN_IF_ERROR(expr)                  \
+  do {                                               \
+    ::ferry::Status ferry_status_ = (expr);          \
     if (!ferry_status_.isOk()) return ferry_status_; \
   } while (0)

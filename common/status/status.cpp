@@ -26,10 +26,8 @@ bool Status::retryable() const {
     case StatusCode::kUnavailable:
     case StatusCode::kAborted:
     case StatusCode::kResourceExhausted:
-    case StatusCode::kDeadlineExceeded:
-      return true;
-    default:
-      return false;
+    case StatusCode::kDeadlineExceeded: return true;
+    default: return false;
   }
 }
 

@@ -1,6 +1,7 @@
 #include "controller/cli/controller_commands.h"
 
 #include "common/config/config_schemas.h"
+#include "common/secrets/secret_commands.h"
 #include "controller/service/controller_service.h"
 
 namespace ferry::controller {
@@ -15,15 +16,25 @@ cli::ProgramSpec buildProgram() {
   p.configSpec = &config::controllerConfigSpec();
   p.commands = {
       {"", "", "run the controller (API, dashboard, MQTT ingest)", {}, 0, 0, true},
-      {"token create", "--name N", "print a new API token once (stored hashed)",
-       {{"name", true, "N", "what the token is for"}}, 0, 0, false},
+      {"token create",
+       "--name N",
+       "print a new API token once (stored hashed)",
+       {{"name", true, "N", "what the token is for"}},
+       0,
+       0,
+       false},
       {"migrate", "", "bring the store's schema up to date", {}, 0, 0, false},
-      {"deploy", "FILE --url U --token T", "send a definitions file to a controller and deploy it",
-       {{"url", true, "U", "controller base URL"}, {"token", true, "T", "API token (or FERRY_TOKEN)"}},
-       1, 1, false},
-      {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, false},
-      {"secret list", "", "list secret names", {}, 0, 0, false},
-      {"secret delete", "NAME", "delete a secret", {}, 1, 1, false},
+      {"deploy",
+       "FILE --url U --token T",
+       "send a definitions file to a controller and deploy it",
+       {{"url", true, "U", "controller base URL"},
+        {"token", true, "T", "API token (or FERRY_TOKEN)"}},
+       1,
+       1,
+       false},
+      {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, true},
+      {"secret list", "", "list secret names", {}, 0, 0, true},
+      {"secret delete", "NAME", "delete a secret", {}, 1, 1, true},
   };
   return p;
 }
@@ -37,6 +48,9 @@ const cli::ProgramSpec& controllerProgram() {
 
 int controllerMain(int argc, char** argv, char** envp) {
   std::map<std::string, cli::CommandHandler> handlers = {
+      {"secret set", secrets::secretCommand},
+      {"secret list", secrets::secretCommand},
+      {"secret delete", secrets::secretCommand},
       {"", [](cli::Invocation& inv) { return runControllerService(inv); }},
   };
   return cli::runProgram(controllerProgram(), handlers, argc, argv, envp);

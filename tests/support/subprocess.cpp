@@ -174,8 +174,12 @@ std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
   }
 }
 
-std::string ChildProcess::stderrText() const { return readFile(errPath_); }
-std::string ChildProcess::stdoutText() const { return readFile(outPath_); }
+std::string ChildProcess::stderrText() const {
+  return readFile(errPath_);
+}
+std::string ChildProcess::stdoutText() const {
+  return readFile(outPath_);
+}
 
 bool ChildProcess::waitForStderr(const std::string& needle,
                                  std::chrono::milliseconds timeout) const {
