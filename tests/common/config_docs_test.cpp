@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <optional>
-#include <utility>
 #include <sstream>
+#include <utility>
 
 #include "common/config/config_schemas.h"
 
