@@ -35,7 +35,6 @@ class Mapping {
 
 // Appends one problem per malformed rule, each with its JSON Pointer under `pointer`
 // (e.g. "/resources/4/mapping/2/type: unknown type 'int'; did you mean 'integer'?").
-void validateMapping(const nlohmann::json& rules, const std::string& pointer,
-                     Problems& problems);
+void validateMapping(const nlohmann::json& rules, const std::string& pointer, Problems& problems);
 
 }  // namespace ferry::transform
