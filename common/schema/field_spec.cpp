@@ -47,6 +47,14 @@ void addProblem(Problems& problems, const std::string& pointer, std::string mess
   problems.push_back(Problem{pointer, std::move(message), Problem::Severity::kError});
 }
 
+// "1" rather than "1.0" for whole bounds (every bound of an integer field is whole).
+std::string boundText(double bound) {
+  if (std::floor(bound) == bound && std::fabs(bound) < 1e15) {
+    return std::to_string(static_cast<long long>(bound));
+  }
+  return json(bound).dump();
+}
+
 std::string quoteList(const std::vector<std::string>& values) {
   std::string out;
   for (std::size_t i = 0; i < values.size(); ++i) {
@@ -110,11 +118,11 @@ void validateField(const json& value, const FieldSpec& field, const std::string&
       double d = value.get<double>();
       if (field.minimum && d < *field.minimum) {
         addProblem(problems, pointer,
-                   "'" + field.name + "' must be at least " + json(*field.minimum).dump());
+                   "'" + field.name + "' must be at least " + boundText(*field.minimum));
       }
       if (field.maximum && d > *field.maximum) {
         addProblem(problems, pointer,
-                   "'" + field.name + "' must be at most " + json(*field.maximum).dump());
+                   "'" + field.name + "' must be at most " + boundText(*field.maximum));
       }
       return;
     }
@@ -242,13 +250,16 @@ std::vector<Leaf> leaves(const ObjectSpec& spec) {
 std::string describe(const ObjectSpec& spec) {
   std::string out;
   for (const auto& leaf : leaves(spec)) {
-    std::string line = "  " + dottedPath(leaf.path);
+    std::string line("  ");
+    line.append(dottedPath(leaf.path));
     if (line.size() < 30) line.resize(30, ' ');
-    line += " " + typeLabel(*leaf.field);
-    if (!leaf.field->defaultJson.empty()) line += " (default " + leaf.field->defaultJson + ")";
-    if (leaf.field->required) line += " (required)";
-    line += "  " + leaf.field->description;
-    out += line + "\n";
+    line.append(" ").append(typeLabel(*leaf.field));
+    if (!leaf.field->defaultJson.empty()) {
+      line.append(" (default ").append(leaf.field->defaultJson).append(")");
+    }
+    if (leaf.field->required) line.append(" (required)");
+    line.append("  ").append(leaf.field->description).append("\n");
+    out.append(line);
   }
   return out;
 }

@@ -1,0 +1,244 @@
+#include <mqtt/async_client.h>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+
+#include "common/mqtt/mqtt_transport.h"
+#include "common/mqtt/mqtt_url.h"
+
+namespace ferry::mqtt {
+
+namespace {
+
+// MQTT 5 reason 0x87 / MQTT 3.1.1 CONNACK 4 and 5: the broker refuses who we are.
+bool notAuthorized(const ::mqtt::exception& e) {
+  int reason = e.get_reason_code();
+  int rc = e.get_return_code();
+  return reason == 0x87 || reason == 0x86 || rc == 0x87 || rc == 0x86 || rc == 4 || rc == 5 ||
+         rc == 0x80;
+}
+
+std::string describe(const ::mqtt::exception& e) {
+  std::string out = e.get_message();
+  if (out.empty()) out = e.what();
+  if (e.get_reason_code() != 0) out += " (reason " + std::to_string(e.get_reason_code()) + ")";
+  return out;
+}
+
+class PahoTransport final : public MqttTransport {
+ public:
+  explicit PahoTransport(Logger logger) : log_(std::move(logger)) {}
+
+  ~PahoTransport() override {
+    if (client_) {
+      try {
+        if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+      } catch (const ::mqtt::exception&) {
+        // Shutting down: nothing left to report to.
+      }
+    }
+  }
+
+  Status connect(const ConnectOptions& o) override {
+    auto url = parseBrokerUrl(o.url);
+    if (!url) return Status::failedPrecondition(url.status().message());
+    auto proxy = pahoProxy(o.proxy);
+    if (!proxy) return Status::failedPrecondition(proxy.status().message());
+    if (o.version != "5" && o.version != "3.1.1") {
+      return Status::failedPrecondition("unknown MQTT version '" + o.version + "'");
+    }
+    v5_ = o.version == "5";
+    try {
+      if (!client_ || clientUrl_ != o.url || clientId_ != o.clientId || clientV5_ != v5_) {
+        makeClient(o);
+      }
+      ::mqtt::connect_options opts;
+      opts.set_mqtt_version(v5_ ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
+      opts.set_keep_alive_interval(o.keepAliveSeconds);
+      opts.set_connect_timeout(o.connectTimeoutSeconds);
+      opts.set_automatic_reconnect(false);
+      if (v5_) {
+        opts.set_clean_start(o.cleanStart);
+      } else {
+        opts.set_clean_session(o.cleanStart);
+      }
+      if (!o.username.empty()) opts.set_user_name(o.username);
+      if (!o.password.empty()) opts.set_password(o.password);
+      if (o.will) {
+        opts.set_will(
+            ::mqtt::will_options(o.will->topic, o.will->payload, o.will->qos, o.will->retained));
+      }
+      if (url->tls()) {
+        ::mqtt::ssl_options ssl;
+        if (!o.caFile.empty()) ssl.set_trust_store(o.caFile);
+        if (!o.certFile.empty()) ssl.set_key_store(o.certFile);
+        if (!o.keyFile.empty()) ssl.set_private_key(o.keyFile);
+        ssl.set_enable_server_cert_auth(true);
+        ssl.set_verify(true);
+        ssl.set_error_handler([this](const std::string& msg) {
+          std::lock_guard lock(mu_);
+          lastTlsError_ = msg;
+        });
+        opts.set_ssl(ssl);
+      }
+      // tcp:// and ws:// only use http_proxy, ssl:// and wss:// only https_proxy
+      // (TOOLCHAIN.md §9): set the one that applies so the proxy is never silently bypassed.
+      if (!proxy->empty()) {
+        if (url->tls()) {
+          opts.set_https_proxy(*proxy);
+        } else {
+          opts.set_http_proxy(*proxy);
+        }
+      }
+      // Paho C++ 1.2 loses properties when options are copied (bug #426): none are set here,
+      // and the options object is passed as is.
+      client_->connect(opts)->wait_for(std::chrono::seconds(o.connectTimeoutSeconds + 5));
+      if (!client_->is_connected()) {
+        return Status::unavailable("no connection to " + o.url + " within " +
+                                   std::to_string(o.connectTimeoutSeconds) + " s");
+      }
+      return Status::ok();
+    } catch (const ::mqtt::exception& e) {
+      std::string tls;
+      {
+        std::lock_guard lock(mu_);
+        tls = std::move(lastTlsError_);
+        lastTlsError_.clear();
+      }
+      std::string detail = describe(e) + (tls.empty() ? "" : ": " + tls);
+      if (notAuthorized(e)) {
+        return Status::failedPrecondition("broker " + o.url + " refused the client '" + o.clientId +
+                                          "': not authorised (" + detail + ")");
+      }
+      return Status::unavailable("cannot connect to " + o.url + ": " + detail);
+    }
+  }
+
+  void disconnect() override {
+    if (!client_) return;
+    try {
+      if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(5));
+    } catch (const ::mqtt::exception& e) {
+      log_.debug("disconnect failed", {{"error", describe(e)}});
+    }
+  }
+
+  bool connected() const override { return client_ && client_->is_connected(); }
+
+  Status subscribe(const std::vector<std::pair<std::string, int>>& filters) override {
+    if (!connected()) return Status::unavailable("not connected");
+    for (const auto& [filter, qos] : filters) {
+      try {
+        auto tok = client_->subscribe(filter, qos);
+        if (!tok->wait_for(std::chrono::seconds(10))) {
+          return Status::unavailable("no SUBACK for '" + filter + "'");
+        }
+        if (v5_) {
+          // Keep the response alive: get_reason_codes() returns a reference into it.
+          ::mqtt::subscribe_response response = tok->get_subscribe_response();
+          for (auto code : response.get_reason_codes()) {
+            if (code >= 0x80) {
+              return Status::failedPrecondition("broker refused subscription to '" + filter +
+                                                "' (reason " + std::to_string(code) + ")");
+            }
+          }
+        }
+      } catch (const ::mqtt::exception& e) {
+        if (notAuthorized(e) || e.get_return_code() == 0x80) {
+          return Status::failedPrecondition("broker refused subscription to '" + filter +
+                                            "': " + describe(e));
+        }
+        return Status::unavailable("subscribe to '" + filter + "' failed: " + describe(e));
+      }
+    }
+    return Status::ok();
+  }
+
+  Status publish(const Message& m, bool waitForAck) override {
+    if (!connected()) return Status::unavailable("not connected");
+    try {
+      auto tok = client_->publish(m.topic, m.payload.data(), m.payload.size(), m.qos, m.retained);
+      if (waitForAck && !tok->wait_for(std::chrono::seconds(10))) {
+        return Status::unavailable("no PUBACK for a message on '" + m.topic + "'");
+      }
+      return Status::ok();
+    } catch (const ::mqtt::exception& e) {
+      if (notAuthorized(e)) {
+        return Status::failedPrecondition("broker refused a message on '" + m.topic +
+                                          "': not authorised");
+      }
+      return Status::unavailable("publish on '" + m.topic + "' failed: " + describe(e));
+    }
+  }
+
+  std::optional<TransportEvent> poll(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [this] { return !events_.empty(); });
+    if (events_.empty()) return std::nullopt;
+    TransportEvent e = std::move(events_.front());
+    events_.pop_front();
+    return e;
+  }
+
+ private:
+  void makeClient(const ConnectOptions& o) {
+    if (client_) {
+      try {
+        if (client_->is_connected()) client_->disconnect()->wait_for(std::chrono::seconds(2));
+      } catch (const ::mqtt::exception&) {
+        // Replaced anyway.
+      }
+    }
+    // No persistence argument: memory persistence, so Paho never writes files
+    // (an empty string would put them in the filesystem root, TOOLCHAIN.md §3).
+    ::mqtt::create_options create(v5_ ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
+    client_ = std::make_unique<::mqtt::async_client>(o.url, o.clientId, create);
+    clientUrl_ = o.url;
+    clientId_ = o.clientId;
+    clientV5_ = v5_;
+    // Callbacks only enqueue; the owner's thread does the work after poll().
+    client_->set_message_callback([this](::mqtt::const_message_ptr msg) {
+      TransportEvent e;
+      e.kind = TransportEvent::Kind::kMessage;
+      e.message =
+          Message{msg->get_topic(), msg->get_payload_str(), msg->get_qos(), msg->is_retained()};
+      push(std::move(e));
+    });
+    client_->set_connection_lost_handler([this](const std::string& cause) {
+      push(TransportEvent{
+          TransportEvent::Kind::kConnectionLost, {}, cause.empty() ? "connection lost" : cause});
+    });
+    client_->set_disconnected_handler([this](const ::mqtt::properties&, ::mqtt::ReasonCode reason) {
+      push(TransportEvent{TransportEvent::Kind::kConnectionLost,
+                          {},
+                          "broker sent DISCONNECT, reason " + std::to_string(int(reason))});
+    });
+  }
+
+  void push(TransportEvent e) {
+    {
+      std::lock_guard lock(mu_);
+      events_.push_back(std::move(e));
+    }
+    cv_.notify_one();
+  }
+
+  Logger log_;
+  std::unique_ptr<::mqtt::async_client> client_;
+  std::string clientUrl_;
+  std::string clientId_;
+  bool clientV5_ = true;
+  bool v5_ = true;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<TransportEvent> events_;  // guarded by mu_
+  std::string lastTlsError_;           // guarded by mu_
+};
+
+}  // namespace
+
+std::unique_ptr<MqttTransport> makePahoTransport(Logger logger) {
+  return std::make_unique<PahoTransport>(std::move(logger));
+}
+
+}  // namespace ferry::mqtt
