@@ -12,6 +12,7 @@ PACKAGES=(
   libpq-dev unixodbc-dev libgtest-dev libgmock-dev libbenchmark-dev
   # what the tests and the demo start or call
   mosquitto mosquitto-clients sqlite3 tzdata curl iproute2 procps
+  prometheus  # promtool lints the /metrics output
 )
 # Later areas add their servers here (postgresql, mariadb-server, tinyproxy, chromium, …).
 PACKAGES+=(${FERRY_EXTRA_PACKAGES:-})

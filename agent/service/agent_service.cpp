@@ -17,7 +17,9 @@ namespace ferry::agent {
 
 namespace {
 
-std::unique_ptr<http::HttpServer> startMetrics(const config::AgentConfig& cfg, const Logger& log) {
+std::unique_ptr<http::HttpServer> startMetrics(const config::AgentConfig& cfg,
+                                               const metrics::Registry& registry,
+                                               const Logger& log) {
   if (cfg.metrics.port == 0) return nullptr;
   http::HttpServer::Options options;
   options.bind = cfg.metrics.bind;
@@ -25,11 +27,11 @@ std::unique_ptr<http::HttpServer> startMetrics(const config::AgentConfig& cfg, c
   options.maxThreads = 2;
   auto server = http::HttpServer::start(
       options,
-      [](const http::HttpRequest& req) {
+      [&registry](const http::HttpRequest& req) {
         http::HttpResponse r;
         if (req.path == "/metrics" && req.method == "GET") {
           r.contentType = "text/plain; version=0.0.4; charset=utf-8";
-          r.body = metrics::buildInfoText();
+          r.body = registry.render();
         } else {
           r.status = 404;
           r.contentType = "text/plain";
@@ -65,7 +67,9 @@ int runAgentService(cli::Invocation& inv) {
   if (cfg.agentId.empty() && cfg.definitions.empty()) {
     log.info("no identity and no local definitions: waiting for enrollment");
   }
-  auto metricsServer = startMetrics(cfg, log);
+  metrics::Registry registry;
+  metrics::registerBuildInfo(registry);
+  auto metricsServer = startMetrics(cfg, registry, log);
 
   for (;;) {
     auto sig = signals.wait(std::chrono::seconds(1));

@@ -4,12 +4,11 @@
 
 namespace ferry::metrics {
 
-std::string buildInfoText() {
-  std::string out = "# HELP ferry_build_info Version and revision of this binary.\n";
-  out += "# TYPE ferry_build_info gauge\n";
-  out += "ferry_build_info{version=\"" + std::string(ferryVersion()) + "\",revision=\"" +
-         std::string(ferryRevision()) + "\"} 1\n";
-  return out;
+void registerBuildInfo(Registry& registry) {
+  registry
+      .gauge("ferry_build_info", "Version and revision of this binary.",
+             {{"version", std::string(ferryVersion())}, {"revision", std::string(ferryRevision())}})
+      .set(1);
 }
 
 }  // namespace ferry::metrics

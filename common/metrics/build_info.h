@@ -1,10 +1,10 @@
 #pragma once
 
-#include <string>
+#include "common/metrics/registry.h"
 
 namespace ferry::metrics {
 
-// The ferry_build_info gauge in Prometheus text format 0.0.4 (HELP, TYPE, one sample).
-std::string buildInfoText();
+// Registers ferry_build_info{version,revision} 1.
+void registerBuildInfo(Registry& registry);
 
 }  // namespace ferry::metrics

@@ -1,5 +1,6 @@
 #include "controller/service/controller_service.h"
 
+#include <chrono>
 #include <csignal>
 #include <nlohmann/json.hpp>
 
@@ -14,7 +15,7 @@ namespace ferry::controller {
 
 namespace {
 
-http::HttpResponse route(const http::HttpRequest& req) {
+http::HttpResponse route(const http::HttpRequest& req, const metrics::Registry& registry) {
   http::HttpResponse r;
   if (req.method == "GET" && req.path == "/api/v1/health") {
     r.body = nlohmann::json({{"status", "ok"},
@@ -25,7 +26,7 @@ http::HttpResponse route(const http::HttpRequest& req) {
   }
   if (req.method == "GET" && req.path == "/metrics") {
     r.contentType = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = metrics::buildInfoText();
+    r.body = registry.render();
     return r;
   }
   r.status = 404;
@@ -38,6 +39,30 @@ http::HttpResponse route(const http::HttpRequest& req) {
   return r;
 }
 
+// Counts requests by route and status and times them; unknown paths share one label value
+// so a scanner cannot grow the label set without bound.
+http::HttpHandler instrumented(metrics::Registry& registry) {
+  return [&registry](const http::HttpRequest& req) {
+    auto start = std::chrono::steady_clock::now();
+    http::HttpResponse r = route(req, registry);
+    std::string path = req.path == "/api/v1/health" || req.path == "/metrics" ? req.path : "other";
+    std::string method = "other";
+    for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+      if (req.method == m) method = m;
+    }
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    registry
+        .counter("ferry_http_requests_total", "HTTP requests by route and status.",
+                 {{"route", path}, {"method", method}, {"status", std::to_string(r.status)}})
+        .inc();
+    registry
+        .histogram("ferry_http_request_duration_seconds", "HTTP request latency.",
+                   metrics::Registry::latencyBuckets(), {{"route", path}})
+        .observe(seconds);
+    return r;
+  };
+}
 }  // namespace
 
 int runControllerService(cli::Invocation& inv) {
@@ -56,7 +81,9 @@ int runControllerService(cli::Invocation& inv) {
   options.bind = cfg.http.bind;
   options.port = cfg.http.port;
   options.maxBodyBytes = cfg.http.maxBodyBytes;
-  auto server = http::HttpServer::start(options, route, log.child("http"));
+  metrics::Registry registry;
+  metrics::registerBuildInfo(registry);
+  auto server = http::HttpServer::start(options, instrumented(registry), log.child("http"));
   if (!server) {
     log.error("HTTP API not started", {{"error", server.status().message()}});
     return 1;

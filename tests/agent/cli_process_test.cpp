@@ -136,9 +136,11 @@ TEST(AgentServiceTest, StartsIdleServesMetricsReloadsOnHupStopsOnTerm) {
 
   auto [status, body] = httpGet(port, "/metrics");
   EXPECT_EQ(status, 200);
-  EXPECT_NE(body.find("# TYPE ferry_build_info gauge\nferry_build_info{version=\""),
+  EXPECT_NE(body.find("# TYPE ferry_build_info gauge\nferry_build_info{revision=\""),
             std::string::npos)
       << body;
+  auto lint = runProcess({"/usr/bin/promtool", "check", "metrics"}, body);
+  EXPECT_EQ(lint.exitCode, 0) << lint.out << lint.err;
 
   // A broken config on SIGHUP is reported and the running one is kept.
   dir.write("agent.json", "{\"workers\": 0}");
@@ -181,6 +183,14 @@ TEST(ControllerServiceTest, ServesHealthAndStopsOnSigint) {
   auto [missing, problem] = httpGet(port, "/api/v1/nope");
   EXPECT_EQ(missing, 404);
   EXPECT_EQ(nlohmann::json::parse(problem)["status"], 404);
+  auto [metricsStatus, metricsBody] = httpGet(port, "/metrics");
+  EXPECT_EQ(metricsStatus, 200);
+  EXPECT_NE(metricsBody.find("ferry_http_requests_total{method=\"GET\",route=\"other\","
+                             "status=\"404\"} 1"),
+            std::string::npos)
+      << metricsBody;
+  auto lint = runProcess({"/usr/bin/promtool", "check", "metrics"}, metricsBody);
+  EXPECT_EQ(lint.exitCode, 0) << lint.out << lint.err;
   controller.signal(SIGINT);
   auto code = controller.wait(std::chrono::seconds(20));
   ASSERT_TRUE(code.has_value());
