@@ -1,0 +1,111 @@
+#include "common/transform/steps.h"
+
+namespace ferry::transform {
+
+using nlohmann::json;
+
+std::string describeStep(const Step& step) {
+  struct Describe {
+    std::string operator()(const FilterStep&) const { return "filter"; }
+    std::string operator()(const MapStep&) const { return "map"; }
+    std::string operator()(const LookupStep& s) const { return "lookup " + s.lookupId; }
+    std::string operator()(const ImportStep& s) const { return "import " + s.importId; }
+  };
+  return std::visit(Describe{}, step);
+}
+
+void mergeLookup(json& record, const RecordPath& into, bool many, const std::vector<json>& rows) {
+  json value;
+  if (many) {
+    value = json::array();
+    for (const auto& r : rows) value.push_back(r);
+  } else {
+    value = rows.empty() ? json(nullptr) : rows.front();
+  }
+  // A record whose shape blocks the path keeps its shape; the caller reports nothing here
+  // because validation already checked `into`, and a record is free to lack the parents.
+  if (!record.is_object()) return;
+  (void)into.assign(record, std::move(value));
+}
+
+StepPipeline::StepPipeline(std::vector<Step> steps) : steps_(std::move(steps)) {}
+
+RecordOutcome StepPipeline::run(json record, const LookupRows* lookups) const {
+  RecordOutcome out;
+  for (std::size_t i = 0; i < steps_.size(); ++i) {
+    const Step& step = steps_[i];
+    auto fail = [&](const std::string& message) {
+      out.errors.push_back({i, describeStep(step), message});
+    };
+    if (const auto* f = std::get_if<FilterStep>(&step)) {
+      auto keep = f->logic.test(record);
+      if (!keep) {
+        fail(keep.status().message());
+        break;
+      }
+      if (!*keep) {
+        out.filtered = true;
+        out.filteredBy = i;
+        break;
+      }
+    } else if (const auto* m = std::get_if<MapStep>(&step)) {
+      auto mapped = m->mapping.apply(record);
+      if (!mapped) {
+        fail(mapped.status().message());
+        break;
+      }
+      record = std::move(*mapped);
+    } else if (const auto* l = std::get_if<LookupStep>(&step)) {
+      const std::vector<json>* rows = lookups ? lookups->rowsFor(l->lookupId, record) : nullptr;
+      if (!rows) {
+        out.lookupsSkipped.push_back(l->lookupId);
+        continue;
+      }
+      mergeLookup(record, l->into, l->many, *rows);
+    } else if (const auto* imp = std::get_if<ImportStep>(&step)) {
+      ImportOutcome result;
+      if (imp->filter) {
+        auto pass = imp->filter->test(record);
+        if (!pass) {
+          fail(pass.status().message());
+          break;
+        }
+        result.skipped = !*pass;
+      }
+      if (!result.skipped) {
+        if (imp->mapping) {
+          auto row = imp->mapping->apply(record);
+          if (!row) {
+            fail(row.status().message());
+            break;
+          }
+          result.row = std::move(*row);
+        } else {
+          result.row = record;
+        }
+      }
+      out.imports[imp->importId] = std::move(result);
+    }
+  }
+  out.output = std::move(record);
+  return out;
+}
+
+json previewJson(const RecordOutcome& outcome) {
+  json imports = json::object();
+  for (const auto& [id, result] : outcome.imports) {
+    imports[id] = result.skipped ? json{{"skipped", true}} : result.row;
+  }
+  json errors = json::array();
+  for (const auto& e : outcome.errors) {
+    errors.push_back({{"step", e.step}, {"stepIndex", e.stepIndex}, {"message", e.message}});
+  }
+  json out = {{"filtered", outcome.filtered},
+              {"output", outcome.filtered ? json(nullptr) : outcome.output},
+              {"imports", imports},
+              {"errors", errors}};
+  if (!outcome.lookupsSkipped.empty()) out["lookupsSkipped"] = outcome.lookupsSkipped;
+  return out;
+}
+
+}  // namespace ferry::transform

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status/result.h"
+
+namespace ferry::transform {
+
+// The `type` of a mapping rule.
+enum class ValueType { kString, kInteger, kNumber, kBoolean, kDatetime, kDate };
+
+std::optional<ValueType> parseValueType(const std::string& name);
+const std::vector<std::string>& valueTypeNames();
+
+// Converts a value to `type` (docs/transforms.md has the table). null stays null.
+// kInvalidArgument with a message a person understands when the value does not convert
+// ("'12.5' is not an integer").
+Result<nlohmann::json> convertValue(const nlohmann::json& value, ValueType type);
+
+}  // namespace ferry::transform
