@@ -223,7 +223,14 @@ Result<std::uint64_t> LogQueue::append(const std::string& topic, const std::vect
                                        const json& progress) {
   if (records.empty()) return Status::invalidArgument("append: a page needs at least one record");
   if (topic.empty()) return Status::invalidArgument("append: empty topic name");
-  std::string payload = json(records).dump(-1, ' ', false, json::error_handler_t::replace);
+  // One JSON array per page, written record by record: building a json array first
+  // would deep-copy every record.
+  std::string payload = "[";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i) payload += ',';
+    payload += records[i].dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  payload += ']';
   auto bytes = static_cast<std::int64_t>(payload.size());
   Impl& im = *impl_;
   if (bytes > im.options.maxPageBytes) {
@@ -347,7 +354,8 @@ Result<std::vector<StoredPage>> LogQueue::read(const std::string& consumer,
       return Status::dataLoss("page " + std::to_string(page.seq) + " of topic '" + topic +
                               "' in '" + impl_->path + "' is damaged");
     }
-    page.records = records.get<std::vector<json>>();
+    page.records.reserve(records.size());
+    for (auto& record : records) page.records.push_back(std::move(record));
     pages.push_back(std::move(page));
   }
   r.reset();

@@ -1,5 +1,6 @@
 #include "common/transform/json_logic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -162,12 +163,19 @@ std::vector<std::size_t> codePointOffsets(const std::string& s) {
 std::string substrJs(const std::string& s, double start, std::optional<double> length) {
   auto offsets = codePointOffsets(s);
   long long n = static_cast<long long>(offsets.size()) - 1;
-  long long from = std::isnan(start) ? 0 : static_cast<long long>(std::trunc(start));
+  // Clamp in floating point first: converting a huge double to an integer is undefined
+  // behaviour (found by the fuzzer: {"substr":["x",-4.7e39]}).
+  auto clampToInt = [n](double d) {
+    if (std::isnan(d)) return 0LL;
+    double limit = static_cast<double>(n) + 1;
+    return static_cast<long long>(std::trunc(std::clamp(d, -limit, limit)));
+  };
+  long long from = clampToInt(start);
   if (from < 0) from = std::max(0LL, n + from);
   from = std::min(from, n);
   long long count = n - from;
   if (length) {
-    long long l = std::isnan(*length) ? 0 : static_cast<long long>(std::trunc(*length));
+    long long l = clampToInt(*length);
     count = std::min(std::max(l, 0LL), n - from);
   }
   return s.substr(
@@ -185,10 +193,20 @@ struct Logic::Node {
   bool literalPath = false;
 
   json eval(const json& data) const;
+  // Like eval, but literals and var lookups with a literal path return a reference into
+  // the rule or the data instead of a copy; other results land in `scratch`.
+  const json& ref(const json& data, json& scratch) const;
 
  private:
   json arg(std::size_t i, const json& data) const {
     return i < args.size() ? args[i].eval(data) : json(nullptr);
+  }
+  const json& argRef(std::size_t i, const json& data, json& scratch) const {
+    if (i >= args.size()) {
+      scratch = nullptr;
+      return scratch;
+    }
+    return args[i].ref(data, scratch);
   }
   json var(const json& data) const;
   json missing(const json& data, const json& keys) const;
@@ -272,6 +290,23 @@ json Logic::Node::var(const json& data) const {
   return *cur;
 }
 
+const json& Logic::Node::ref(const json& data, json& scratch) const {
+  if (op == Op::kLiteral) return literal;
+  if (op == Op::kVar && literalPath && args.size() < 2) {
+    if (path.empty()) return data;
+    const json* cur = &data;
+    for (const auto& key : path) {
+      if (cur->is_null() || !(cur = step(cur, key))) {
+        scratch = nullptr;
+        return scratch;
+      }
+    }
+    return *cur;
+  }
+  scratch = eval(data);
+  return scratch;
+}
+
 json Logic::Node::missing(const json& data, const json& keys) const {
   json out = json::array();
   for (const auto& key : keys) {
@@ -318,12 +353,23 @@ json Logic::Node::eval(const json& data) const {
       }
       return i < args.size() ? args[i].eval(data) : json(nullptr);
     }
-    case Op::kEq: return js::looseEquals(arg(0, data), arg(1, data));
-    case Op::kStrictEq: return js::strictEquals(arg(0, data), arg(1, data));
-    case Op::kNe: return !js::looseEquals(arg(0, data), arg(1, data));
-    case Op::kStrictNe: return !js::strictEquals(arg(0, data), arg(1, data));
-    case Op::kNot: return !js::truthy(arg(0, data));
-    case Op::kNotNot: return js::truthy(arg(0, data));
+    case Op::kEq:
+    case Op::kStrictEq:
+    case Op::kNe:
+    case Op::kStrictNe: {
+      json s0, s1;
+      const json& a = argRef(0, data, s0);
+      const json& b = argRef(1, data, s1);
+      bool equal =
+          (op == Op::kEq || op == Op::kNe) ? js::looseEquals(a, b) : js::strictEquals(a, b);
+      return (op == Op::kEq || op == Op::kStrictEq) ? equal : !equal;
+    }
+    case Op::kNot:
+    case Op::kNotNot: {
+      json s0;
+      bool t = js::truthy(argRef(0, data, s0));
+      return op == Op::kNot ? !t : t;
+    }
     case Op::kOr: {
       json current;
       for (const auto& a : args) {
@@ -362,13 +408,17 @@ json Logic::Node::eval(const json& data) const {
     }
     case Op::kAdd: {
       double sum = 0;
-      for (const auto& a : args) sum += js::parseFloat(a.eval(data));
+      json scratch;
+      for (const auto& a : args) sum += js::parseFloat(a.ref(data, scratch));
       return js::number(sum);
     }
     case Op::kMul: {
       if (args.empty()) return nullptr;
-      double product = js::parseFloat(args[0].eval(data));
-      for (std::size_t i = 1; i < args.size(); ++i) product *= js::parseFloat(args[i].eval(data));
+      json scratch;
+      double product = js::parseFloat(args[0].ref(data, scratch));
+      for (std::size_t i = 1; i < args.size(); ++i) {
+        product *= js::parseFloat(args[i].ref(data, scratch));
+      }
       return js::number(product);
     }
     case Op::kSub: {
@@ -394,7 +444,15 @@ json Logic::Node::eval(const json& data) const {
     }
     case Op::kCat: {
       std::string out;
-      for (const auto& a : args) out += js::toString(a.eval(data));
+      json scratch;
+      for (const auto& a : args) {
+        const json& v = a.ref(data, scratch);
+        if (v.is_string()) {
+          out += v.get_ref<const std::string&>();
+        } else {
+          out += js::toString(v);
+        }
+      }
       return out;
     }
     case Op::kSubstr: {

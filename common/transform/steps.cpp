@@ -30,15 +30,25 @@ void mergeLookup(json& record, const RecordPath& into, bool many, const std::vec
 
 StepPipeline::StepPipeline(std::vector<Step> steps) : steps_(std::move(steps)) {}
 
-RecordOutcome StepPipeline::run(json record, const LookupRows* lookups) const {
+RecordOutcome StepPipeline::run(const json& input, const LookupRows* lookups) const {
   RecordOutcome out;
+  // `current` is the record so far: the input until a step produces a new one in `owned`.
+  const json* current = &input;
+  json owned;
+  auto mutableRecord = [&]() -> json& {
+    if (current != &owned) {
+      owned = *current;
+      current = &owned;
+    }
+    return owned;
+  };
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     const Step& step = steps_[i];
     auto fail = [&](const std::string& message) {
       out.errors.push_back({i, describeStep(step), message});
     };
     if (const auto* f = std::get_if<FilterStep>(&step)) {
-      auto keep = f->logic.test(record);
+      auto keep = f->logic.test(*current);
       if (!keep) {
         fail(keep.status().message());
         break;
@@ -49,23 +59,24 @@ RecordOutcome StepPipeline::run(json record, const LookupRows* lookups) const {
         break;
       }
     } else if (const auto* m = std::get_if<MapStep>(&step)) {
-      auto mapped = m->mapping.apply(record);
+      auto mapped = m->mapping.apply(*current);
       if (!mapped) {
         fail(mapped.status().message());
         break;
       }
-      record = std::move(*mapped);
+      owned = std::move(*mapped);
+      current = &owned;
     } else if (const auto* l = std::get_if<LookupStep>(&step)) {
-      const std::vector<json>* rows = lookups ? lookups->rowsFor(l->lookupId, record) : nullptr;
+      const std::vector<json>* rows = lookups ? lookups->rowsFor(l->lookupId, *current) : nullptr;
       if (!rows) {
         out.lookupsSkipped.push_back(l->lookupId);
         continue;
       }
-      mergeLookup(record, l->into, l->many, *rows);
+      mergeLookup(mutableRecord(), l->into, l->many, *rows);
     } else if (const auto* imp = std::get_if<ImportStep>(&step)) {
       ImportOutcome result;
       if (imp->filter) {
-        auto pass = imp->filter->test(record);
+        auto pass = imp->filter->test(*current);
         if (!pass) {
           fail(pass.status().message());
           break;
@@ -74,20 +85,20 @@ RecordOutcome StepPipeline::run(json record, const LookupRows* lookups) const {
       }
       if (!result.skipped) {
         if (imp->mapping) {
-          auto row = imp->mapping->apply(record);
+          auto row = imp->mapping->apply(*current);
           if (!row) {
             fail(row.status().message());
             break;
           }
           result.row = std::move(*row);
         } else {
-          result.row = record;
+          result.row = *current;
         }
       }
       out.imports[imp->importId] = std::move(result);
     }
   }
-  out.output = std::move(record);
+  if (!out.filtered) out.output = current == &owned ? std::move(owned) : *current;
   return out;
 }
 

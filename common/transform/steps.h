@@ -78,7 +78,9 @@ struct RecordOutcome {
 class StepPipeline {
  public:
   explicit StepPipeline(std::vector<Step> steps);
-  RecordOutcome run(nlohmann::json record, const LookupRows* lookups) const;
+  // The input is copied only when a step changes it in place (a lookup merge) or when the
+  // unchanged record is the output.
+  RecordOutcome run(const nlohmann::json& record, const LookupRows* lookups) const;
   const std::vector<Step>& steps() const { return steps_; }
 
  private:

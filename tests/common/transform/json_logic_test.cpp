@@ -59,6 +59,9 @@ TEST(JsonLogicTest, StringsAndArrays) {
   EXPECT_EQ(eval(R"({"none":[[1,2], {">":[{"var":""},5]}]})"), true);
   EXPECT_EQ(eval(R"({"missing_some":[1, ["a","b"]]})", R"({"b":""})"), json::parse(R"(["a","b"])"));
   EXPECT_EQ(eval(R"({"max":[]})"), nullptr);
+  // Found by the fuzzer: positions far outside any string must not overflow.
+  EXPECT_EQ(eval(R"({"substr":["abc", -4.7e39]})"), "abc");
+  EXPECT_EQ(eval(R"({"substr":["abc", 1, 6.6e22]})"), "bc");
 }
 
 TEST(JsonLogicTest, MalformedRulesAreRejectedWithTheirPointer) {
