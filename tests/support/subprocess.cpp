@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -86,6 +87,12 @@ ProcessResult runProcess(const std::vector<std::string>& argvIn, const std::stri
   }
   // Feed stdin from a thread so a child writing lots of output cannot deadlock us.
   std::thread feeder([fd = inPipe[1], input] {
+    // A child that exits without reading all of stdin must not kill the test with
+    // SIGPIPE: block it in this thread, so write() just fails with EPIPE.
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
     std::size_t off = 0;
     while (off < input.size()) {
       ssize_t n = write(fd, input.data() + off, input.size() - off);
