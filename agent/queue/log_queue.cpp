@@ -217,6 +217,23 @@ Result<std::uint64_t> nextSeq(Statement& topicGet, const std::string& topic, boo
   return next;
 }
 
+// The committed offset of (consumer, topic) through a prepared "SELECT committed …"
+// statement; -1 when the consumer is not registered.
+Result<std::int64_t> readOffset(Statement& select, const std::string& consumer,
+                                const std::string& topic) {
+  select.bind(1, consumer).bind(2, topic);
+  auto row = select.step();
+  std::int64_t offset = row && *row ? select.columnInt(0) : -1;
+  select.reset();
+  if (!row) return row.status();
+  return offset;
+}
+
+Status notRegistered(const std::string& consumer, const std::string& topic) {
+  return Status::notFound("consumer '" + consumer + "' is not registered for topic '" + topic +
+                          "'");
+}
+
 }  // namespace
 
 Result<std::uint64_t> LogQueue::append(const std::string& topic, const std::vector<json>& records,
@@ -292,11 +309,9 @@ Status LogQueue::registerConsumer(const std::string& consumer, const std::string
   Writer& w = im.writer;
   Transaction tx(*w.conn);
   FERRY_RETURN_IF_ERROR(tx.begin());
-  w.consumerGet.bind(1, consumer).bind(2, topic);
-  auto row = w.consumerGet.step();
-  w.consumerGet.reset();
-  if (!row) return row.status();
-  if (*row) return tx.commit();  // already registered: keep its offset
+  auto existing = readOffset(w.consumerGet, consumer, topic);
+  if (!existing) return existing.status();
+  if (*existing >= 0) return tx.commit();  // already registered: keep its offset
   bool exists = false;
   auto next = nextSeq(w.topicGet, topic, exists);
   if (!next) return next.status();
@@ -325,16 +340,12 @@ Result<std::vector<StoredPage>> LogQueue::read(const std::string& consumer,
   }
   auto reader = impl_->takeReader();
   if (!reader) return reader.status();
-  Statement& c = reader->committed;
-  c.bind(1, consumer).bind(2, topic);
-  auto row = c.step();
-  std::int64_t offset = row && *row ? c.columnInt(0) : -1;
-  c.reset();
-  if (!row) return row.status();
+  auto found = readOffset(reader->committed, consumer, topic);
+  if (!found) return found.status();
+  std::int64_t offset = *found;
   if (offset < 0) {
     impl_->giveBack(std::move(*reader));
-    return Status::notFound("consumer '" + consumer + "' is not registered for topic '" + topic +
-                            "'");
+    return notRegistered(consumer, topic);
   }
   std::vector<StoredPage> pages;
   Statement& r = reader->readPages;
@@ -366,15 +377,11 @@ Result<std::vector<StoredPage>> LogQueue::read(const std::string& consumer,
 Result<std::uint64_t> LogQueue::committed(const std::string& consumer, const std::string& topic) {
   auto reader = impl_->takeReader();
   if (!reader) return reader.status();
-  Statement& c = reader->committed;
-  c.bind(1, consumer).bind(2, topic);
-  auto row = c.step();
-  std::int64_t offset = row && *row ? c.columnInt(0) : -1;
-  c.reset();
+  auto offset = readOffset(reader->committed, consumer, topic);
+  if (!offset) return offset.status();
   impl_->giveBack(std::move(*reader));
-  if (!row) return row.status();
-  if (offset < 0) return Status::notFound("consumer '" + consumer + "' is not registered");
-  return static_cast<std::uint64_t>(offset);
+  if (*offset < 0) return notRegistered(consumer, topic);
+  return static_cast<std::uint64_t>(*offset);
 }
 
 Status LogQueue::commit(const std::string& consumer, const std::string& topic, std::uint64_t seq) {
@@ -385,15 +392,10 @@ Status LogQueue::commit(const std::string& consumer, const std::string& topic, s
     Writer& w = im.writer;
     Transaction tx(*w.conn);
     FERRY_RETURN_IF_ERROR(tx.begin());
-    w.consumerGet.bind(1, consumer).bind(2, topic);
-    auto row = w.consumerGet.step();
-    std::int64_t current = row && *row ? w.consumerGet.columnInt(0) : -1;
-    w.consumerGet.reset();
-    if (!row) return row.status();
-    if (current < 0) {
-      return Status::notFound("consumer '" + consumer + "' is not registered for topic '" + topic +
-                              "'");
-    }
+    auto found = readOffset(w.consumerGet, consumer, topic);
+    if (!found) return found.status();
+    std::int64_t current = *found;
+    if (current < 0) return notRegistered(consumer, topic);
     bool exists = false;
     auto next = nextSeq(w.topicGet, topic, exists);
     if (!next) return next.status();
