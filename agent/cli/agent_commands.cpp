@@ -2,6 +2,8 @@
 
 #include <iostream>
 
+#include "agent/cli/check_command.h"
+#include "agent/cli/preview_command.h"
 #include "agent/service/agent_service.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
@@ -41,7 +43,7 @@ cli::ProgramSpec buildProgram() {
        {{"flow", true, "ID", "the flow to preview"}, {"input", true, "F", "input records"}},
        1,
        1,
-       false},
+       true},
       {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, true},
       {"secret list", "", "list secret names", {}, 0, 0, true},
       {"secret delete", "NAME", "delete a secret", {}, 1, 1, true},
@@ -68,12 +70,16 @@ cli::ProgramSpec buildProgram() {
 }
 
 // `check --config FILE`: print every problem of a config file, exit 1 if there are any.
-// (`check FILE` for definitions arrives with the resource model.)
+// `check FILE` validates a definitions file (check_command.h).
 int checkCommand(cli::Invocation& inv) {
   const auto& cmd = inv.command;
-  if (!cmd.has("config") || !cmd.args.empty()) {
-    std::cerr << "ferry-agent: 'check FILE' (definitions) is not yet available; use "
-                 "'check --config FILE'\n";
+  if (!cmd.has("config")) {
+    if (cmd.args.size() == 1) return checkDefinitionsCommand(inv);
+    std::cerr << "ferry-agent: 'check' needs FILE (definitions) or --config FILE\n";
+    return 2;
+  }
+  if (!cmd.args.empty()) {
+    std::cerr << "ferry-agent: give either FILE or --config FILE to 'check', not both\n";
     return 2;
   }
   std::string path = cmd.get("config");
@@ -113,6 +119,7 @@ int agentMain(int argc, char** argv, char** envp) {
       {"secret delete", secrets::secretCommand},
       {"", [](cli::Invocation& inv) { return runAgentService(inv); }},
       {"check", checkCommand},
+      {"preview", previewCommand},
   };
   return cli::runProgram(agentProgram(), handlers, argc, argv, envp);
 }

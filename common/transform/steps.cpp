@@ -103,9 +103,11 @@ RecordOutcome StepPipeline::run(const json& input, const LookupRows* lookups) co
 }
 
 json previewJson(const RecordOutcome& outcome) {
+  // Only what would be written appears under "imports"; an import its own filter skipped
+  // is absent, so a row can never be mistaken for a marker.
   json imports = json::object();
   for (const auto& [id, result] : outcome.imports) {
-    imports[id] = result.skipped ? json{{"skipped", true}} : result.row;
+    if (!result.skipped) imports[id] = result.row;
   }
   json errors = json::array();
   for (const auto& e : outcome.errors) {
@@ -115,7 +117,11 @@ json previewJson(const RecordOutcome& outcome) {
               {"output", outcome.filtered ? json(nullptr) : outcome.output},
               {"imports", imports},
               {"errors", errors}};
-  if (!outcome.lookupsSkipped.empty()) out["lookupsSkipped"] = outcome.lookupsSkipped;
+  if (!outcome.lookupsSkipped.empty()) {
+    json lookups = json::object();
+    for (const auto& id : outcome.lookupsSkipped) lookups[id] = "skipped";
+    out["lookups"] = lookups;
+  }
   return out;
 }
 

@@ -88,7 +88,8 @@ class StepPipeline {
 };
 
 // The preview line of DESIGN.md without "input":
-// {"filtered":b,"output":{…},"imports":{id:{…}|{"skipped":true}},"errors":[…]}.
+// {"filtered":b,"output":{…},"imports":{id:{row}},"errors":[…],"lookups":{id:"skipped"}}.
+// Imports skipped by their own filter are absent from "imports".
 nlohmann::json previewJson(const RecordOutcome& outcome);
 
 }  // namespace ferry::transform

@@ -62,8 +62,9 @@ TEST(StepPipelineTest, FilterDropsAndImportFilterSkips) {
   EXPECT_FALSE(skipped.imports.at("file").skipped);
   EXPECT_EQ(skipped.lookupsSkipped, std::vector<std::string>{"customer"});
   json preview = previewJson(skipped);
-  EXPECT_EQ(preview["imports"]["dwh"], json::parse(R"({"skipped":true})"));
-  EXPECT_EQ(preview["lookupsSkipped"], json::parse(R"(["customer"])"));
+  EXPECT_FALSE(preview["imports"].contains("dwh"));
+  EXPECT_TRUE(preview["imports"].contains("file"));
+  EXPECT_EQ(preview["lookups"], json::parse(R"({"customer":"skipped"})"));
 }
 
 TEST(StepPipelineTest, AStepErrorFailsTheRecordAndNamesTheStep) {
