@@ -1,9 +1,11 @@
 #include "common/transform/js_semantics.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
+#include <string_view>
 
 namespace ferry::transform::js {
 
@@ -17,25 +19,25 @@ bool isSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-std::string trim(const std::string& s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && isSpace(s[b])) ++b;
-  while (e > b && isSpace(s[e - 1])) --e;
-  return s.substr(b, e - b);
-}
-
-// A JS StrDecimalLiteral (and 0x/0o/0b integers): the whole string must match.
+// A JS StrDecimalLiteral (and 0x/0o/0b integers), surrounding whitespace allowed: the whole
+// string must match. Runs per record on numeric strings, so it does not copy them.
 double stringToNumber(const std::string& raw) {
-  std::string s = trim(raw);
+  const char* b = raw.c_str();
+  const char* e = b + raw.size();
+  while (b < e && isSpace(*b)) ++b;
+  while (e > b && isSpace(e[-1])) --e;
+  std::string_view s(b, static_cast<std::size_t>(e - b));
   if (s.empty()) return 0;
   if (s == "Infinity" || s == "+Infinity") return std::numeric_limits<double>::infinity();
   if (s == "-Infinity") return -std::numeric_limits<double>::infinity();
   if (s.size() > 2 && s[0] == '0' &&
       (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' || s[1] == 'O' || s[1] == 'b' || s[1] == 'B')) {
     int base = (s[1] == 'x' || s[1] == 'X') ? 16 : (s[1] == 'o' || s[1] == 'O') ? 8 : 2;
+    std::string digits(s.substr(2));
     char* end = nullptr;
-    unsigned long long v = std::strtoull(s.c_str() + 2, &end, base);
-    return *end == '\0' ? static_cast<double>(v) : kNaN;
+    unsigned long long v = std::strtoull(digits.c_str(), &end, base);
+    bool plain = std::isalnum(static_cast<unsigned char>(digits[0])) != 0;
+    return *end == '\0' && plain ? static_cast<double>(v) : kNaN;
   }
   // strtod accepts forms JS does not (hex floats, "inf", "nan"): check the characters.
   for (char c : s) {
@@ -43,9 +45,54 @@ double stringToNumber(const std::string& raw) {
       return kNaN;
     }
   }
+  // The bytes after `e` are whitespace or the terminating NUL, where strtod stops anyway.
   char* end = nullptr;
-  double d = std::strtod(s.c_str(), &end);
-  return (end && *end == '\0') ? d : kNaN;
+  double d = std::strtod(b, &end);
+  return end == e ? d : kNaN;
+}
+
+// parseFloat on text: the longest prefix of the form [sign] digits [. digits] [e [sign]
+// digits], NaN when there is none.
+double parseFloatText(const std::string& text) {
+  std::size_t i = 0;
+  while (i < text.size() && isSpace(text[i])) ++i;
+  std::string_view rest(text.c_str() + i, text.size() - i);
+  for (std::string_view inf : {"Infinity", "+Infinity", "-Infinity"}) {
+    if (rest.substr(0, inf.size()) == inf) {
+      return inf[0] == '-' ? -std::numeric_limits<double>::infinity()
+                           : std::numeric_limits<double>::infinity();
+    }
+  }
+  auto isDigit = [&](std::size_t k) { return k < rest.size() && rest[k] >= '0' && rest[k] <= '9'; };
+  std::size_t j = 0;
+  if (j < rest.size() && (rest[j] == '+' || rest[j] == '-')) ++j;
+  std::size_t digitsStart = j;
+  while (isDigit(j)) ++j;
+  std::size_t intDigits = j - digitsStart;
+  std::size_t fracDigits = 0;
+  if (j < rest.size() && rest[j] == '.') {
+    std::size_t k = j + 1;
+    while (isDigit(k)) ++k;
+    fracDigits = k - j - 1;
+    if (intDigits + fracDigits > 0) j = k;
+  }
+  if (intDigits + fracDigits == 0) return kNaN;
+  if (j < rest.size() && (rest[j] == 'e' || rest[j] == 'E')) {
+    std::size_t k = j + 1;
+    if (k < rest.size() && (rest[k] == '+' || rest[k] == '-')) ++k;
+    std::size_t expStart = k;
+    while (isDigit(k)) ++k;
+    if (k > expStart) j = k;
+  }
+  // strtod would read past the prefix ("0x1A", "1e5x" is fine, "1.5e" too): give it a copy,
+  // on the stack for the usual short numbers.
+  char buf[64];
+  if (j < sizeof buf) {
+    rest.copy(buf, j);
+    buf[j] = '\0';
+    return std::strtod(buf, nullptr);
+  }
+  return std::strtod(std::string(rest.substr(0, j)).c_str(), nullptr);
 }
 
 std::string numberToString(double d) {
@@ -151,38 +198,8 @@ std::string toString(const json& v) {
 
 double parseFloat(const json& v) {
   if (v.is_number()) return v.get<double>();
-  std::string s = toString(v);
-  std::size_t i = 0;
-  while (i < s.size() && isSpace(s[i])) ++i;
-  std::string rest = s.substr(i);
-  for (const char* inf : {"Infinity", "+Infinity", "-Infinity"}) {
-    if (rest.rfind(inf, 0) == 0) {
-      return inf[0] == '-' ? -std::numeric_limits<double>::infinity()
-                           : std::numeric_limits<double>::infinity();
-    }
-  }
-  // Longest prefix of the form [sign] digits [. digits] [e [sign] digits].
-  std::size_t j = 0;
-  if (j < rest.size() && (rest[j] == '+' || rest[j] == '-')) ++j;
-  std::size_t digitsStart = j;
-  while (j < rest.size() && std::isdigit(static_cast<unsigned char>(rest[j]))) ++j;
-  std::size_t intDigits = j - digitsStart;
-  std::size_t fracDigits = 0;
-  if (j < rest.size() && rest[j] == '.') {
-    std::size_t k = j + 1;
-    while (k < rest.size() && std::isdigit(static_cast<unsigned char>(rest[k]))) ++k;
-    fracDigits = k - j - 1;
-    if (intDigits + fracDigits > 0) j = k;
-  }
-  if (intDigits + fracDigits == 0) return kNaN;
-  if (j < rest.size() && (rest[j] == 'e' || rest[j] == 'E')) {
-    std::size_t k = j + 1;
-    if (k < rest.size() && (rest[k] == '+' || rest[k] == '-')) ++k;
-    std::size_t expStart = k;
-    while (k < rest.size() && std::isdigit(static_cast<unsigned char>(rest[k]))) ++k;
-    if (k > expStart) j = k;
-  }
-  return std::strtod(rest.substr(0, j).c_str(), nullptr);
+  if (v.is_string()) return parseFloatText(v.get_ref<const std::string&>());
+  return parseFloatText(toString(v));
 }
 
 bool strictEquals(const json& a, const json& b) {
@@ -206,22 +223,30 @@ bool looseEquals(const json& a, const json& b) {
   return toNumber(a) == toNumber(b);
 }
 
-bool lessThan(const json& a, const json& b) {
-  json pa = toPrimitive(a), pb = toPrimitive(b);
-  if (pa.is_string() && pb.is_string()) {
-    return pa.get_ref<const std::string&>() < pb.get_ref<const std::string&>();
+namespace {
+
+// a < b (orEqual: a <= b) after ToPrimitive, without copying scalars.
+bool relational(const json& a, const json& b, bool orEqual) {
+  if ((a.is_array() || a.is_object()) || (b.is_array() || b.is_object())) {
+    return relational(toPrimitive(a), toPrimitive(b), orEqual);
   }
-  double x = toNumber(pa), y = toNumber(pb);
-  return x < y;
+  if (a.is_string() && b.is_string()) {
+    const auto& x = a.get_ref<const std::string&>();
+    const auto& y = b.get_ref<const std::string&>();
+    return orEqual ? x <= y : x < y;
+  }
+  double x = toNumber(a), y = toNumber(b);
+  return orEqual ? x <= y : x < y;
+}
+
+}  // namespace
+
+bool lessThan(const json& a, const json& b) {
+  return relational(a, b, false);
 }
 
 bool lessOrEqual(const json& a, const json& b) {
-  json pa = toPrimitive(a), pb = toPrimitive(b);
-  if (pa.is_string() && pb.is_string()) {
-    return pa.get_ref<const std::string&>() <= pb.get_ref<const std::string&>();
-  }
-  double x = toNumber(pa), y = toNumber(pb);
-  return x <= y;
+  return relational(a, b, true);
 }
 
 json number(double d) {

@@ -99,8 +99,7 @@ std::optional<Mapping::Impl::Rule> compileRule(const json& r, const std::string&
     if (!type) {
       std::string name = it->is_string() ? it->get<std::string>() : it->dump();
       std::string message = "unknown type '" + name + "'";
-      if (auto guess = closestMatch(name, valueTypeNames()))
-        message += "; did you mean '" + *guess + "'?";
+      if (auto guess = suggestValueType(name)) message += "; did you mean '" + *guess + "'?";
       message += " (string, integer, number, boolean, datetime, date)";
       problems.push_back({jsonptr::appendToken(p, "type"), message});
     }

@@ -14,7 +14,11 @@ std::string describeStep(const Step& step) {
   return std::visit(Describe{}, step);
 }
 
-void mergeLookup(json& record, const RecordPath& into, bool many, const std::vector<json>& rows) {
+Status mergeLookup(json& record, const RecordPath& into, bool many, const std::vector<json>& rows) {
+  if (!record.is_object()) {
+    return Status::invalidArgument("cannot merge lookup rows into a record that is a " +
+                                   std::string(record.type_name()));
+  }
   json value;
   if (many) {
     value = json::array();
@@ -22,10 +26,14 @@ void mergeLookup(json& record, const RecordPath& into, bool many, const std::vec
   } else {
     value = rows.empty() ? json(nullptr) : rows.front();
   }
-  // A record whose shape blocks the path keeps its shape; the caller reports nothing here
-  // because validation already checked `into`, and a record is free to lack the parents.
-  if (!record.is_object()) return;
-  (void)into.assign(record, std::move(value));
+  return into.assign(record, std::move(value));
+}
+
+Status mergeLookup(json& record, const std::string& into, bool many,
+                   const std::vector<json>& rows) {
+  auto path = RecordPath::parse(into);
+  if (!path) return Status::invalidArgument("lookup 'into': " + path.status().message());
+  return mergeLookup(record, *path, many, rows);
 }
 
 StepPipeline::StepPipeline(std::vector<Step> steps) : steps_(std::move(steps)) {}
@@ -72,7 +80,11 @@ RecordOutcome StepPipeline::run(const json& input, const LookupRows* lookups) co
         out.lookupsSkipped.push_back(l->lookupId);
         continue;
       }
-      mergeLookup(mutableRecord(), l->into, l->many, *rows);
+      Status merged = mergeLookup(mutableRecord(), l->into, l->many, *rows);
+      if (!merged.isOk()) {
+        fail(merged.message());
+        break;
+      }
     } else if (const auto* imp = std::get_if<ImportStep>(&step)) {
       ImportOutcome result;
       if (imp->filter) {

@@ -46,9 +46,15 @@ class LookupRows {
 };
 
 // Merges rows into the record at `into`: with `many` an array (empty when none), else the
-// first row (null when none).
-void mergeLookup(nlohmann::json& record, const RecordPath& into, bool many,
-                 const std::vector<nlohmann::json>& rows);
+// first row (null when none). Missing parents are created; a value that exists at `into` is
+// replaced. kInvalidArgument (a per-record error of the lookup step) when the record is not
+// an object or a scalar sits in the way ("customer.name" with "customer": "ACME").
+Status mergeLookup(nlohmann::json& record, const RecordPath& into, bool many,
+                   const std::vector<nlohmann::json>& rows);
+// The same with `into` as written in the lookup resource ("customer", "extra.lines");
+// kInvalidArgument when the path is malformed. Prefer the RecordPath form per record.
+Status mergeLookup(nlohmann::json& record, const std::string& into, bool many,
+                   const std::vector<nlohmann::json>& rows);
 
 struct ImportOutcome {
   bool skipped = false;  // the import's own filter said no

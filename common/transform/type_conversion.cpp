@@ -1,9 +1,11 @@
 #include "common/transform/type_conversion.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/schema/suggest.h"
 #include "common/transform/js_semantics.h"
 
 namespace ferry::transform {
@@ -179,6 +181,23 @@ const std::vector<std::string>& valueTypeNames() {
   static const std::vector<std::string> names = {"string",  "integer",  "number",
                                                  "boolean", "datetime", "date"};
   return names;
+}
+
+std::optional<std::string> suggestValueType(const std::string& name) {
+  static const std::pair<const char*, const char*> kAliases[] = {
+      {"int", "integer"},    {"bigint", "integer"},       {"long", "integer"},
+      {"float", "number"},   {"double", "number"},        {"decimal", "number"},
+      {"numeric", "number"}, {"bool", "boolean"},         {"str", "string"},
+      {"text", "string"},    {"varchar", "string"},       {"timestamp", "datetime"},
+      {"time", "datetime"},  {"timestamptz", "datetime"},
+  };
+  std::string lower = name;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [alias, type] : kAliases) {
+    if (lower == alias) return std::string(type);
+  }
+  if (parseValueType(lower)) return lower;
+  return closestMatch(lower, valueTypeNames());
 }
 
 std::optional<ValueType> parseValueType(const std::string& name) {

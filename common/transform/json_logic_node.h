@@ -1,0 +1,96 @@
+#pragma once
+
+// Internal to ferry_transform: the compiled form of a JSON Logic rule, shared by the
+// compiler (json_logic.cpp) and the evaluator (json_logic_eval.cpp). Not part of the API.
+
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/transform/json_logic.h"
+
+namespace ferry::transform {
+
+enum class LogicOp {
+  kLiteral,
+  kArray,
+  kVar,
+  kMissing,
+  kMissingSome,
+  kIf,
+  kEq,
+  kStrictEq,
+  kNe,
+  kStrictNe,
+  kNot,
+  kNotNot,
+  kOr,
+  kAnd,
+  kGt,
+  kGe,
+  kLt,
+  kLe,
+  kMax,
+  kMin,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
+  kMod,
+  kIn,
+  kCat,
+  kSubstr,
+  kMerge,
+  kMap,
+  kFilter,
+  kReduce,
+  kAll,
+  kSome,
+  kNone,
+  kLog,
+};
+
+// A per-record evaluation error ("'/': division by zero"). Thrown only inside the evaluator
+// and turned into a Status by Logic::evaluate(), so it never crosses the API.
+class LogicEvalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Splits a `var` path at dots ("a.b.0" -> a, b, 0).
+std::vector<std::string> splitVarPath(const std::string& path);
+
+struct Logic::Node {
+  LogicOp op = LogicOp::kLiteral;
+  std::string_view name;          // the operator as written; static storage
+  nlohmann::json literal;         // kLiteral
+  std::vector<Node> args;         // operands (kArray: elements)
+  std::vector<std::string> path;  // kVar with a literal path, pre-split
+  bool literalPath = false;
+
+  // Throws LogicEvalError for a per-record error (arithmetic without a finite result).
+  nlohmann::json eval(const nlohmann::json& data) const;
+  // Like eval, but literals and var lookups with a literal path return a reference into
+  // the rule or the data instead of a copy; other results land in `scratch`.
+  const nlohmann::json& ref(const nlohmann::json& data, nlohmann::json& scratch) const;
+
+ private:
+  nlohmann::json arg(std::size_t i, const nlohmann::json& data) const {
+    return i < args.size() ? args[i].eval(data) : nlohmann::json(nullptr);
+  }
+  const nlohmann::json& argRef(std::size_t i, const nlohmann::json& data,
+                               nlohmann::json& scratch) const;
+  nlohmann::json var(const nlohmann::json& data) const;
+  nlohmann::json missing(const nlohmann::json& data, const nlohmann::json& keys) const;
+  nlohmann::json arithmetic(const nlohmann::json& data) const;
+  nlohmann::json minMax(const nlohmann::json& data) const;
+  nlohmann::json compare(const nlohmann::json& data) const;
+  nlohmann::json arrayOp(const nlohmann::json& data) const;
+  nlohmann::json reduce(const nlohmann::json& data) const;
+  nlohmann::json substr(const nlohmann::json& data) const;
+  [[noreturn]] void fail(const std::string& what) const;
+};
+
+}  // namespace ferry::transform
