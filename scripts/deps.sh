@@ -13,8 +13,10 @@ PACKAGES=(
   # what the tests and the demo start or call
   mosquitto mosquitto-clients sqlite3 tzdata curl iproute2 procps
   prometheus  # promtool lints the /metrics output
+  # database servers and drivers the connector tests start on loopback (TOOLCHAIN.md §4)
+  postgresql postgresql-client mariadb-server mariadb-client odbc-postgresql unixodbc
 )
-# Later areas add their servers here (postgresql, mariadb-server, tinyproxy, chromium, …).
+# Later areas add their servers here (tinyproxy, chromium, …).
 PACKAGES+=(${FERRY_EXTRA_PACKAGES:-})
 
 missing=()

@@ -4,6 +4,7 @@
 
 #include <csignal>
 
+#include "agent/service/webhook_listener.h"
 #include "common/config/agent_config.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
@@ -70,6 +71,12 @@ int runAgentService(cli::Invocation& inv) {
   metrics::Registry registry;
   metrics::registerBuildInfo(registry);
   auto metricsServer = startMetrics(cfg, registry, log);
+  auto listener = startWebhookListener(cfg, inv.stateDir, log);
+  if (!listener) {
+    log.error("webhook listener not started", {{"error", listener.status().message()}});
+    if (metricsServer) metricsServer->stop();
+    return 1;
+  }
 
   for (;;) {
     auto sig = signals.wait(std::chrono::seconds(1));
@@ -94,6 +101,7 @@ int runAgentService(cli::Invocation& inv) {
     log.info("stopping", {{"signal", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT")}});
     break;
   }
+  listener->reset();
   if (metricsServer) metricsServer->stop();
   log.info("ferry-agent stopped");
   return 0;

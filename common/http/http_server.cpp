@@ -1,5 +1,6 @@
 #include "common/http/http_server.h"
 
+#include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -7,8 +8,10 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/SharedPtr.h>
 
 #include <algorithm>
 #include <istream>
@@ -16,6 +19,10 @@
 namespace ferry::http {
 
 namespace {
+
+// After a 413 the rest of the body is read and thrown away up to this many bytes: closing a
+// socket with unread input makes the kernel send RST, and the client then loses the 413.
+constexpr std::int64_t kDrainLimitBytes = std::int64_t{1} << 20;
 
 struct Shared {
   HttpHandler handler;
@@ -66,19 +73,15 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
         std::transform(key.begin(), key.end(), key.begin(), ::tolower);
         req.headers[key] = v;
       }
-      if (in.hasContentLength() && in.getContentLength64() > shared_.maxBodyBytes) {
-        return send(out,
-                    problem(413, "Payload Too Large",
-                            "the body exceeds " + std::to_string(shared_.maxBodyBytes) + " bytes"));
-      }
       std::istream& body = in.stream();
+      if (in.hasContentLength() && in.getContentLength64() > shared_.maxBodyBytes) {
+        return tooLarge(body, out);
+      }
       char buf[8192];
       while (body.read(buf, sizeof buf) || body.gcount() > 0) {
         req.body.append(buf, static_cast<std::size_t>(body.gcount()));
         if (static_cast<std::int64_t>(req.body.size()) > shared_.maxBodyBytes) {
-          return send(
-              out, problem(413, "Payload Too Large",
-                           "the body exceeds " + std::to_string(shared_.maxBodyBytes) + " bytes"));
+          return tooLarge(body, out);
         }
       }
       send(out, shared_.handler(req));
@@ -89,6 +92,19 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
   }
 
  private:
+  // The connection is closed afterwards: what is left of the body would otherwise be read
+  // as the next request. Nothing beyond kDrainLimitBytes is read.
+  void tooLarge(std::istream& body, Poco::Net::HTTPServerResponse& out) {
+    char buf[8192];
+    std::int64_t drained = 0;
+    while (drained < kDrainLimitBytes && (body.read(buf, sizeof buf) || body.gcount() > 0)) {
+      drained += body.gcount();
+    }
+    out.setKeepAlive(false);
+    send(out, problem(413, "Payload Too Large",
+                      "the body exceeds " + std::to_string(shared_.maxBodyBytes) + " bytes"));
+  }
+
   const Shared& shared_;
 };
 
@@ -110,6 +126,7 @@ struct HttpServer::Impl {
   Shared shared;
   std::unique_ptr<Poco::Net::HTTPServer> server;
   int port = 0;
+  bool tls = false;
   bool stopped = false;
 };
 
@@ -121,18 +138,47 @@ HttpServer::~HttpServer() {
 
 Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, HttpHandler handler,
                                                       Logger logger) {
-  auto impl = std::make_unique<Impl>(
-      Impl{Shared{std::move(handler), std::move(logger), options.maxBodyBytes}, nullptr, 0, false});
+  const bool tls = !options.tlsCertFile.empty() || !options.tlsKeyFile.empty();
+  if (tls && (options.tlsCertFile.empty() || options.tlsKeyFile.empty())) {
+    return Status::invalidArgument(
+        "HTTPS needs both a certificate file and a key file (" +
+        std::string(options.tlsCertFile.empty() ? "certFile" : "keyFile") + " is not set)");
+  }
+  auto impl = std::make_unique<Impl>(Impl{
+      Shared{std::move(handler), std::move(logger), options.maxBodyBytes}, nullptr, 0, tls, false});
+  // Creating the Context initialises OpenSSL through Poco's ref-counted initializer; the
+  // global initializeSSL()/uninitializeSSL() pair is left to main(), because uninitializeSSL
+  // also shuts down the process-wide SSLManager that HTTPS clients may be using.
+  Poco::Net::Context::Ptr context;
+  if (tls) {
+    try {
+      context = Poco::makeAuto<Poco::Net::Context>(
+          Poco::Net::Context::TLS_SERVER_USE, options.tlsKeyFile, options.tlsCertFile, "",
+          Poco::Net::Context::VERIFY_NONE, 9, false, "ALL:!ADH:!LOW:!EXP:!MD5:@STRENGTH");
+      context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                                Poco::Net::Context::PROTO_TLSV1 |
+                                Poco::Net::Context::PROTO_TLSV1_1);
+    } catch (const Poco::Exception& e) {
+      return Status::invalidArgument("cannot load the TLS certificate " + options.tlsCertFile +
+                                     " with key " + options.tlsKeyFile + ": " + e.displayText());
+    }
+  }
   try {
-    Poco::Net::ServerSocket socket(
-        Poco::Net::SocketAddress(options.bind, static_cast<Poco::UInt16>(options.port)), 64);
+    Poco::Net::SocketAddress address(options.bind, static_cast<Poco::UInt16>(options.port));
+    // A ServerSocket is a handle to its implementation, so the secure one survives the copy.
+    Poco::Net::ServerSocket socket;
+    if (tls) socket = Poco::Net::SecureServerSocket(context);
+    // Poco's binding constructors also set SO_REUSEPORT, which would let a second process
+    // share the port silently; binding here keeps "address in use" an error.
+    socket.bind(address, /*reuseAddress=*/true, /*reusePort=*/false);
+    socket.listen(64);
     impl->port = socket.address().port();
-    Poco::Net::HTTPServerParams::Ptr params(new Poco::Net::HTTPServerParams);
+    auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
     params->setMaxThreads(options.maxThreads);
     params->setMaxQueued(256);
     params->setKeepAlive(true);
-    impl->server = std::make_unique<Poco::Net::HTTPServer>(
-        Poco::Net::HTTPRequestHandlerFactory::Ptr(new Factory(impl->shared)), socket, params);
+    impl->server = std::make_unique<Poco::Net::HTTPServer>(Poco::makeShared<Factory>(impl->shared),
+                                                           socket, params);
     impl->server->start();
   } catch (const Poco::Exception& e) {
     return Status::unavailable("cannot listen on " + options.bind + ":" +
@@ -143,6 +189,10 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, Ht
 
 int HttpServer::port() const {
   return impl_->port;
+}
+
+bool HttpServer::tls() const {
+  return impl_->tls;
 }
 
 void HttpServer::stop() {

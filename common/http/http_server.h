@@ -31,8 +31,9 @@ struct HttpResponse {
 // Called on one of the server's worker threads; must be thread-safe.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-// A small HTTP/1.1 server (Poco::Net behind it): bodies above maxBodyBytes get 413, a
-// handler that throws gets 500 and a log line, never a dead worker.
+// A small HTTP/1.1 server (Poco::Net behind it): bodies above maxBodyBytes get 413 (and the
+// connection is closed after a bounded drain), a handler that throws gets 500 and a log
+// line, never a dead worker. HTTPS when both TLS files are set.
 class HttpServer {
  public:
   struct Options {
@@ -40,6 +41,9 @@ class HttpServer {
     int port = 0;  // 0: an ephemeral port, see port()
     int maxThreads = 8;
     std::int64_t maxBodyBytes = 1 << 20;
+    // PEM files; both set: HTTPS (TLS 1.2+), both empty: plain HTTP, one alone: an error.
+    std::string tlsCertFile;
+    std::string tlsKeyFile;
   };
 
   static Result<std::unique_ptr<HttpServer>> start(const Options& options, HttpHandler handler,
@@ -49,6 +53,7 @@ class HttpServer {
   HttpServer& operator=(const HttpServer&) = delete;
 
   int port() const;  // the bound port
+  bool tls() const;  // serving HTTPS
   void stop();       // idempotent; waits for in-flight requests
 
   struct Impl;

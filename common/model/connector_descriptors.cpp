@@ -134,7 +134,13 @@ ObjectSpec httpAuth() {
       object("auth", "authentication (one of the forms)",
              {secret("bearer", "bearer token"),
               object("basic", "HTTP basic authentication",
-                     {str("username", "user name", true), secret("password", "password", true)})})};
+                     {str("username", "user name", true), secret("password", "password", true)}),
+              // No defaultJson on `header`: defaults create their parent objects, and an
+              // `apiKey` without its required `value` would make every canonical http
+              // connection invalid. The connector applies the default.
+              object("apiKey", "API key sent in a request header",
+                     {str("header", "header that carries the key (default `X-API-Key`)"),
+                      secret("value", "the API key", true)})})};
 }
 
 ConnectorDescriptor http() {

@@ -1,10 +1,6 @@
 #include "tests/support/mosquitto_broker.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -13,17 +9,6 @@
 namespace ferry::testing {
 
 namespace {
-
-bool accepting(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
 
 std::string mosquittoBinary() {
   for (const char* p : {"/usr/sbin/mosquitto", "/usr/bin/mosquitto"}) {
@@ -53,7 +38,7 @@ void MosquittoBroker::start() {
   process_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{mosquittoBinary(), "-c", config_}, dir_.path());
   for (int i = 0; i < 400; ++i) {
-    if (accepting(port_)) return;
+    if (tcpAccepting(port_)) return;
     if (process_->wait(std::chrono::milliseconds(0))) {
       throw std::runtime_error("mosquitto exited: " + process_->stderrText());
     }

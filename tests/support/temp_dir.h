@@ -23,5 +23,7 @@ class TempDir {
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bound to 0, then released).
 int freeTcpPort();
+// True when something accepts TCP connections on 127.0.0.1:port right now.
+bool tcpAccepting(int port);
 
 }  // namespace ferry::testing

@@ -1,0 +1,57 @@
+// The SQL connector suite on SQLite: a database file in a temp dir.
+#include <sqlite3.h>
+
+#include <stdexcept>
+
+#include "agent/connectors/sqlite/sqlite_connector.h"
+#include "tests/agent/connectors/sql/sql_suite.h"
+#include "tests/support/temp_dir.h"
+
+namespace ferry::testing {
+namespace {
+
+class SqliteEngine final : public SqlEngine {
+ public:
+  SqliteEngine() : path_(dir_.file("suite.db")) {}
+
+  agent::connectors::ConnectorImpl impl() const override {
+    return agent::connectors::sqliteConnectorImpl();
+  }
+  nlohmann::json settings() const override { return {{"path", path_}, {"busyTimeoutMs", 5000}}; }
+
+  void exec(const std::string& sql) override {
+    sqlite3* db = nullptr;
+    if (sqlite3_open(path_.c_str(), &db) != SQLITE_OK) throw std::runtime_error("sqlite open");
+    char* error = nullptr;
+    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    if (rc != SQLITE_OK)
+      throw std::runtime_error("sqlite: " + message + " in " + sql.substr(0, 200));
+  }
+
+  // SQLite keeps NUMERIC values as doubles; exact decimals live in TEXT columns, as
+  // docs/connector-sql.md advises.
+  std::string decimalType() const override { return "TEXT"; }
+  std::string timestampType() const override { return "TEXT"; }
+  std::string binaryType() const override { return "BLOB"; }
+  nlohmann::json timestampReadBack(const std::string& utcIso) const override { return utcIso; }
+  nlohmann::json decimalReadBack(const std::string& written) const override { return written; }
+  std::string timestampLiteral(const std::string& utcIso) const override {
+    return "'" + utcIso + "'";
+  }
+
+ private:
+  TempDir dir_;
+  std::string path_;
+};
+
+}  // namespace
+
+SqlEngine& suiteEngine() {
+  static SqliteEngine engine;
+  return engine;
+}
+
+}  // namespace ferry::testing
