@@ -4,6 +4,7 @@
 
 #include "agent/cli/check_command.h"
 #include "agent/cli/preview_command.h"
+#include "agent/cli/run_command.h"
 #include "agent/service/agent_service.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
@@ -29,7 +30,7 @@ cli::ProgramSpec buildProgram() {
        {{"flow", true, "ID", "run only this flow"}},
        1,
        1,
-       false},
+       true},
       {"check",
        "FILE | --config FILE",
        "validate a definitions file or a config file",
@@ -120,6 +121,7 @@ int agentMain(int argc, char** argv, char** envp) {
       {"", [](cli::Invocation& inv) { return runAgentService(inv); }},
       {"check", checkCommand},
       {"preview", previewCommand},
+      {"run", runFlowsCommand},
   };
   return cli::runProgram(agentProgram(), handlers, argc, argv, envp);
 }

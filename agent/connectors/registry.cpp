@@ -18,6 +18,8 @@ const std::vector<ConnectorImpl>& connectorImpls() {
   static const std::vector<ConnectorImpl> table = {
       sqliteConnectorImpl(),
       postgresqlConnectorImpl(),
+      mysqlConnectorImpl(),
+      odbcConnectorImpl(),
       fileConnectorImpl(),
       httpConnectorImpl(),
       {"listener", {}, {}, {}},

@@ -147,7 +147,8 @@ MariadbServer::MariadbServer(DatabaseServerOptions options)
                                    fs::perms::group_exec | fs::perms::others_read |
                                    fs::perms::others_exec);
   dataDir_ = dir_.file("data");
-  socket_ = dir_.file("mysqld.sock");
+  // In the data dir, which the server's user owns (as root it runs as mysql).
+  socket_ = dataDir_ + "/mysqld.sock";
   fs::create_directory(dataDir_);
   giveTo("mysql", dataDir_);
   const std::string user = ::geteuid() == 0 ? "mysql" : ::getpwuid(::geteuid())->pw_name;
@@ -162,7 +163,7 @@ MariadbServer::MariadbServer(DatabaseServerOptions options)
                                    "--port=" + std::to_string(port_),
                                    "--bind-address=127.0.0.1",
                                    "--socket=" + socket_,
-                                   "--pid-file=" + dir_.file("mysqld.pid"),
+                                   "--pid-file=" + dataDir_ + "/mysqld.pid",
                                    "--skip-name-resolve",
                                    "--character-set-server=utf8mb4",
                                    "--collation-server=utf8mb4_bin"};

@@ -1,0 +1,248 @@
+#include "agent/runtime/flow_runner.h"
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+#include "agent/connectors/registry.h"
+#include "agent/queue/sqlite_db.h"
+
+namespace ferry::agent::runtime {
+
+namespace {
+
+// A run keeps at most this many errors in memory for its summary; the counts go on.
+constexpr std::size_t kMaxErrorsInSummary = 1000;
+
+double unitRandom() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
+}
+
+void addErrors(RunSummary& run, std::vector<RecordError> errors) {
+  for (auto& e : errors) {
+    if (run.errors.size() >= kMaxErrorsInSummary) break;
+    run.errors.push_back(std::move(e));
+  }
+}
+
+}  // namespace
+
+std::string_view runStateName(RunState state) {
+  switch (state) {
+    case RunState::kRunning: return "running";
+    case RunState::kSucceeded: return "succeeded";
+    case RunState::kPartial: return "partial";
+    case RunState::kFailed: return "failed";
+    case RunState::kCancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+FlowRunner::FlowRunner(Options options, queue::LogQueue& queue,
+                       const model::Definitions& definitions)
+    : options_(std::move(options)),
+      queue_(queue),
+      definitions_(definitions),
+      policy_(options_.retry, unitRandom) {}
+
+connectors::Outcome FlowRunner::withRetries(const std::string& what,
+                                            const std::function<connectors::Outcome()>& attempt) {
+  for (int n = 0;; ++n) {
+    connectors::Outcome outcome = attempt();
+    if (!outcome.shouldRetry()) return outcome;
+    auto delay = policy_.delay(n, outcome.retryAfter);
+    if (!delay) return outcome;
+    if (options_.logger) {
+      options_.logger->warning("retrying", {{"what", what},
+                                            {"attempt", n + 1},
+                                            {"delayMs", static_cast<std::int64_t>(delay->count())},
+                                            {"error", outcome.status.message()}});
+    }
+    std::this_thread::sleep_for(*delay);
+  }
+}
+
+Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
+  const model::Connection* connection = definitions_.findConnection(spec.connection);
+  if (connection == nullptr) {
+    return Status::failedPrecondition("export " + spec.id + ": no connection " + spec.connection);
+  }
+  const connectors::ConnectorImpl* impl = connectors::findConnectorImpl(connection->type);
+  if (impl == nullptr || !impl->openSource) {
+    return Status::unimplemented("export " + spec.id + ": connector type " + connection->type +
+                                 " cannot export");
+  }
+  connectors::ConnectorContext context{options_.secrets, options_.stateDir, options_.logger};
+  std::unique_ptr<connectors::Source> source;
+  auto opened = withRetries("open export " + spec.id, [&]() -> connectors::Outcome {
+    auto s = impl->openSource(*connection, spec, context);
+    if (!s) return s.status();
+    source = std::move(*s);
+    auto progress = queue_.progress(spec.id);
+    if (!progress) return progress.status();
+    return source->open(*progress);
+  });
+  if (!opened.ok()) return opened.status;
+
+  while (true) {
+    std::optional<connectors::ExportPage> page;
+    auto got = withRetries("read export " + spec.id, [&]() -> connectors::Outcome {
+      auto outcome = source->next(page);
+      if (outcome.shouldRetry()) {
+        // Resume from what is queued: the failed read may have lost its cursor.
+        auto progress = queue_.progress(spec.id);
+        if (!progress) return progress.status();
+        auto reopened = source->open(*progress);
+        return reopened.ok() ? outcome : reopened;
+      }
+      return outcome;
+    });
+    if (!got.ok()) return got.status;
+    if (!page) return Status::ok();
+    run.counts.read += page->failures.size();
+    run.counts.failed += page->failures.size();
+    for (const auto& f : page->failures) {
+      addErrors(run, {{f.index, 0, "export " + spec.id, f.message, nullptr}});
+    }
+    if (!page->records.empty()) {
+      auto seq = queue_.append(spec.id, page->records, page->progress);
+      if (!seq) return seq.status().withContext("export " + spec.id);
+    }
+    auto committed = source->committed(page->progress);
+    if (!committed.ok()) return committed.status.withContext("export " + spec.id);
+  }
+}
+
+Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run) {
+  for (const auto& topic : flow.sources) {
+    while (true) {
+      auto pages = queue_.read(flow.id, topic, 1);
+      if (!pages) return pages.status();
+      if (pages->empty()) break;
+      for (const auto& page : *pages) {
+        connectors::PageId id{queue_.queueId(), flow.id, "", topic, page.seq};
+        PageResult result;
+        auto outcome = withRetries("flow " + flow.id + " page " + std::to_string(page.seq),
+                                   [&]() -> connectors::Outcome {
+                                     result = processor.process(id, page.records);
+                                     return result.outcome;
+                                   });
+        if (!outcome.ok()) {
+          return outcome.status.withContext("page " + std::to_string(page.seq) + " of " + topic);
+        }
+        run.counts.read += result.counts.read;
+        run.counts.filtered += result.counts.filtered;
+        run.counts.written += result.counts.written;
+        run.counts.failed += result.counts.failed;
+        addErrors(run, std::move(result.errors));
+        FERRY_RETURN_IF_ERROR(queue_.commit(flow.id, topic, page.seq));
+        if (options_.onProgress) options_.onProgress(run);
+      }
+    }
+  }
+  return Status::ok();
+}
+
+std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flowIds) {
+  std::vector<const model::Flow*> flows;
+  for (const auto& flow : definitions_.flows) {
+    if (flowIds.empty() || std::find(flowIds.begin(), flowIds.end(), flow.id) != flowIds.end()) {
+      flows.push_back(&flow);
+    }
+  }
+  std::vector<RunSummary> runs;
+  // Every consumer first, so no flow misses a page another flow's read appended.
+  for (const auto* flow : flows) {
+    for (const auto& topic : flow->sources) {
+      Status registered =
+          queue_.registerConsumer(flow->id, topic, queue::LogQueue::StartAt::kEarliest);
+      if (!registered.isOk() && options_.logger) {
+        options_.logger->error("cannot register the flow's consumer",
+                               {{"flow", flow->id}, {"error", registered.message()}});
+      }
+    }
+  }
+  connectors::ConnectorContext context{options_.secrets, options_.stateDir, options_.logger};
+  for (const auto* flow : flows) {
+    RunSummary run;
+    auto id = queue::randomUuid();
+    run.runId = id ? *id : "";
+    run.flowId = flow->id;
+    run.startedAt = std::chrono::system_clock::now();
+    Status status = Status::ok();
+    for (const auto& exportId : flow->sources) {
+      const model::Export* spec = definitions_.findExport(exportId);
+      if (spec == nullptr || spec->type == "listener") continue;  // listeners fill their topic
+      if (std::find(exportsRead_.begin(), exportsRead_.end(), exportId) != exportsRead_.end()) {
+        continue;
+      }
+      status = readExport(*spec, run);
+      if (!status.isOk()) break;
+      exportsRead_.push_back(exportId);
+    }
+    PageProcessor::Connectors connectors;
+    for (const auto& step : flow->steps) {
+      if (!status.isOk()) break;
+      if (step.type == model::Step::Type::kLookup && !connectors.lookups.count(step.ref)) {
+        const model::Lookup* lookup = definitions_.findLookup(step.ref);
+        const model::Connection* c =
+            lookup ? definitions_.findConnection(lookup->connection) : nullptr;
+        const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
+        if (impl == nullptr || !impl->openLookup) {
+          status = Status::unimplemented("lookup " + step.ref + ": its connection cannot look up");
+          break;
+        }
+        auto opened = withRetries("open lookup " + step.ref, [&]() -> connectors::Outcome {
+          auto l = impl->openLookup(*c, *lookup, context);
+          if (!l) return l.status();
+          connectors.lookups[step.ref] = std::move(*l);
+          return {};
+        });
+        status = opened.status;
+      }
+      if (step.type == model::Step::Type::kImport && !connectors.imports.count(step.ref)) {
+        const model::Import* import = definitions_.findImport(step.ref);
+        const model::Connection* c =
+            import ? definitions_.findConnection(import->connection) : nullptr;
+        const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
+        if (impl == nullptr || !impl->openDestination) {
+          status = Status::unimplemented("import " + step.ref + ": its connection cannot import");
+          break;
+        }
+        auto opened = withRetries("open import " + step.ref, [&]() -> connectors::Outcome {
+          auto d = impl->openDestination(*c, *import, context);
+          if (!d) return d.status();
+          connectors.imports[step.ref] = std::move(*d);
+          return {};
+        });
+        status = opened.status;
+      }
+    }
+    if (status.isOk()) {
+      auto processor = PageProcessor::create(definitions_, *flow, std::move(connectors));
+      status = processor ? consume(*flow, **processor, run) : processor.status();
+    }
+    run.finishedAt = std::chrono::system_clock::now();
+    if (!status.isOk()) {
+      run.state = RunState::kFailed;
+      run.error = status.message();
+    } else {
+      run.state = run.counts.failed > 0 ? RunState::kPartial : RunState::kSucceeded;
+    }
+    if (options_.logger) {
+      options_.logger->info("run finished",
+                            {{"flow", flow->id},
+                             {"run", run.runId},
+                             {"state", std::string(runStateName(run.state))},
+                             {"read", static_cast<std::int64_t>(run.counts.read)},
+                             {"written", static_cast<std::int64_t>(run.counts.written)},
+                             {"failed", static_cast<std::int64_t>(run.counts.failed)},
+                             {"error", run.error}});
+    }
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+}  // namespace ferry::agent::runtime

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/queue/log_queue.h"
+#include "agent/runtime/page_processor.h"
+#include "common/retry/retry_policy.h"
+
+namespace ferry::agent::runtime {
+
+enum class RunState { kRunning, kSucceeded, kPartial, kFailed, kCancelled };
+std::string_view runStateName(RunState state);
+
+struct RunSummary {
+  std::string runId;
+  std::string flowId;
+  RunState state = RunState::kRunning;
+  PageCounts counts;
+  std::chrono::system_clock::time_point startedAt;
+  std::chrono::system_clock::time_point finishedAt;
+  std::string error;  // why the run failed
+  std::vector<RecordError> errors;
+};
+
+// Runs flows once (`ferry-agent run`), through the durable queue: each export a flow reads is
+// read into its topic (page, append and watermark in one transaction; the source is told
+// once the page is queued), then the flow consumes its topics from its committed offset and
+// each page goes through the steps and imports before the offset moves past it. Exports
+// shared by several flows are read once per call; every flow gets every page because all
+// flows' consumers are registered before any export is read. Transient failures are retried
+// with the shared policy (the engine sleeps, connectors never do).
+class FlowRunner {
+ public:
+  struct Options {
+    std::string stateDir;
+    const secrets::SecretResolver* secrets = nullptr;
+    const Logger* logger = nullptr;
+    retry::RetryPolicy::Options retry{std::chrono::milliseconds(200), std::chrono::seconds(10), 2.0,
+                                      5, std::chrono::seconds(30)};
+    // Called after every page with the run so far (progress lines).
+    std::function<void(const RunSummary&)> onProgress;
+  };
+
+  FlowRunner(Options options, queue::LogQueue& queue, const model::Definitions& definitions);
+
+  // Runs the flows (all when `flowIds` is empty) one after the other; one summary per flow.
+  std::vector<RunSummary> runOnce(const std::vector<std::string>& flowIds);
+
+ private:
+  Status readExport(const model::Export& spec, RunSummary& run);
+  Status consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run);
+  // Runs `attempt` until it succeeds, fails for good or the policy gives up.
+  connectors::Outcome withRetries(const std::string& what,
+                                  const std::function<connectors::Outcome()>& attempt);
+
+  Options options_;
+  queue::LogQueue& queue_;
+  const model::Definitions& definitions_;
+  retry::RetryPolicy policy_;
+  std::vector<std::string> exportsRead_;
+};
+
+}  // namespace ferry::agent::runtime

@@ -1,0 +1,122 @@
+#include "agent/runtime/page_processor.h"
+
+#include "common/model/flow_pipeline.h"
+
+namespace ferry::agent::runtime {
+
+using nlohmann::json;
+
+Result<std::unique_ptr<PageProcessor>> PageProcessor::create(const model::Definitions& definitions,
+                                                             const model::Flow& flow,
+                                                             Connectors connectors) {
+  std::vector<Segment> segments;
+  std::vector<std::string> importOrder;
+  std::map<std::string, std::size_t> importStep;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= flow.steps.size(); ++i) {
+    const bool cut =
+        i == flow.steps.size() || (i > start && flow.steps[i].type == model::Step::Type::kLookup);
+    if (i < flow.steps.size() && flow.steps[i].type == model::Step::Type::kImport) {
+      importOrder.push_back(flow.steps[i].ref);
+      importStep[flow.steps[i].ref] = i;
+    }
+    if (!cut) continue;
+    model::Flow part = flow;
+    part.steps.assign(flow.steps.begin() + static_cast<std::ptrdiff_t>(start),
+                      flow.steps.begin() + static_cast<std::ptrdiff_t>(i));
+    auto pipeline = model::buildPipeline(definitions, part);
+    if (!pipeline) return pipeline.status().withContext("flow " + flow.id);
+    std::string lookupId;
+    if (!part.steps.empty() && part.steps[0].type == model::Step::Type::kLookup) {
+      lookupId = part.steps[0].ref;
+    }
+    segments.push_back({start, std::move(lookupId), std::move(*pipeline)});
+    start = i;
+  }
+  return std::make_unique<PageProcessor>(std::move(segments), std::move(importOrder),
+                                         std::move(importStep), std::move(connectors));
+}
+
+PageResult PageProcessor::process(const connectors::PageId& pageId,
+                                  const std::vector<json>& records) {
+  PageResult result;
+  result.counts.read = records.size();
+  std::vector<json> current = records;
+  std::vector<bool> alive(records.size(), true);
+  std::vector<bool> failed(records.size(), false);
+  // Per import: the rows and the page index of the record each came from.
+  std::map<std::string, std::pair<std::vector<json>, std::vector<std::size_t>>> rows;
+
+  auto fail = [&](std::size_t i, std::size_t step, std::string name, std::string message) {
+    result.errors.push_back({i, step, std::move(name), std::move(message), current[i]});
+    if (!failed[i]) ++result.counts.failed;
+    failed[i] = true;
+    alive[i] = false;
+  };
+
+  for (auto& segment : segments_) {
+    std::unique_ptr<transform::LookupRows> lookupRows;
+    if (!segment.lookupId.empty()) {
+      std::vector<json> batch;
+      std::vector<std::size_t> indexes;
+      for (std::size_t i = 0; i < current.size(); ++i) {
+        if (!alive[i]) continue;
+        batch.push_back(current[i]);
+        indexes.push_back(i);
+      }
+      if (batch.empty()) continue;
+      auto fetched = connectors_.lookups.at(segment.lookupId)->fetch(batch);
+      if (!fetched.outcome.ok()) {
+        result.outcome = fetched.outcome;
+        return result;
+      }
+      for (const auto& f : fetched.failures) {
+        fail(indexes.at(f.index), segment.firstStep, "lookup " + segment.lookupId, f.message);
+      }
+      lookupRows = std::move(fetched.rows);
+    }
+    for (std::size_t i = 0; i < current.size(); ++i) {
+      if (!alive[i]) continue;
+      transform::RecordOutcome outcome = segment.pipeline.run(current[i], lookupRows.get());
+      for (auto& [importId, imported] : outcome.imports) {
+        if (imported.skipped) continue;
+        rows[importId].first.push_back(std::move(imported.row));
+        rows[importId].second.push_back(i);
+      }
+      if (outcome.failed()) {
+        // The record as it entered the failing step is the one a retry starts from.
+        current[i] = std::move(outcome.output);
+        for (const auto& e : outcome.errors) {
+          fail(i, segment.firstStep + e.stepIndex, e.step, e.message);
+        }
+        continue;
+      }
+      if (outcome.filtered) {
+        alive[i] = false;
+        ++result.counts.filtered;
+        continue;
+      }
+      current[i] = std::move(outcome.output);
+    }
+  }
+
+  for (const auto& importId : importOrder_) {
+    auto it = rows.find(importId);
+    if (it == rows.end() || it->second.first.empty()) continue;
+    connectors::PageId id = pageId;
+    id.importId = importId;
+    auto written = connectors_.imports.at(importId)->write(id, it->second.first);
+    if (!written.outcome.ok()) {
+      result.outcome = written.outcome;
+      return result;
+    }
+    result.counts.written += it->second.first.size() - written.failures.size();
+    for (const auto& f : written.failures) {
+      const std::size_t record = it->second.second.at(f.index);
+      fail(record, importStep_.at(importId), "import " + importId, f.message);
+    }
+  }
+  return result;
+}
+
+}  // namespace ferry::agent::runtime

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "agent/connectors/connector.h"
+#include "common/model/resources.h"
+#include "common/transform/steps.h"
+
+namespace ferry::agent::runtime {
+
+// A record that failed a step (DESIGN.md "Errors"): the step, the message and the record as
+// it entered that step, so a retry can run it through that step and the ones after it.
+struct RecordError {
+  std::size_t recordIndex = 0;  // in the page
+  std::size_t stepIndex = 0;    // in the flow's steps
+  std::string step;             // "map", "lookup customer", "import orders-to-dwh"
+  std::string message;
+  nlohmann::json record;
+};
+
+struct PageCounts {
+  std::uint64_t read = 0;      // records in the page
+  std::uint64_t filtered = 0;  // dropped by a filter step
+  std::uint64_t written = 0;   // rows the destinations accepted (over every import)
+  std::uint64_t failed = 0;    // records with at least one error
+};
+
+struct PageResult {
+  connectors::Outcome outcome;  // not ok: the page is not done, retry it (or fail the run)
+  PageCounts counts;
+  std::vector<RecordError> errors;
+};
+
+// Runs a flow's steps over one page at a time and writes the imports' rows. Steps are cut
+// into segments at each lookup step, and the whole page goes through one segment before the
+// next, so a lookup fetches the rows for the page's records as they are at that step (after
+// earlier maps), in one query per page. Each import writes its rows of the page in one call
+// with the page's identity, so SQL destinations skip a page they already hold (a retried
+// page is written once). One instance per flow; not thread-safe.
+class PageProcessor {
+ public:
+  struct Connectors {
+    std::map<std::string, std::unique_ptr<connectors::LookupSource>> lookups;  // by lookup id
+    std::map<std::string, std::unique_ptr<connectors::Destination>> imports;   // by import id
+  };
+
+  // kInvalidArgument when a step does not compile (validation catches that first).
+  static Result<std::unique_ptr<PageProcessor>> create(const model::Definitions& definitions,
+                                                       const model::Flow& flow,
+                                                       Connectors connectors);
+
+  PageResult process(const connectors::PageId& pageId, const std::vector<nlohmann::json>& records);
+
+  struct Segment {
+    std::size_t firstStep = 0;
+    std::string lookupId;  // "" when the segment does not start with a lookup
+    transform::StepPipeline pipeline;
+  };
+
+  // Use create(); public for std::make_unique.
+  PageProcessor(std::vector<Segment> segments, std::vector<std::string> importOrder,
+                std::map<std::string, std::size_t> importStep, Connectors connectors)
+      : segments_(std::move(segments)),
+        importOrder_(std::move(importOrder)),
+        importStep_(std::move(importStep)),
+        connectors_(std::move(connectors)) {}
+
+ private:
+  std::vector<Segment> segments_;
+  std::vector<std::string> importOrder_;           // import ids in step order
+  std::map<std::string, std::size_t> importStep_;  // import id -> its step index
+  Connectors connectors_;
+};
+
+}  // namespace ferry::agent::runtime

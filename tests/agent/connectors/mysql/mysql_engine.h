@@ -1,0 +1,14 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/database_servers.h"
+
+namespace ferry::testing {
+
+// The binary's one MariaDB server (started on first use by suiteEngine()).
+MariadbServer& mysqlTestServer();
+// Driver settings for it, password in plain text (resolved).
+nlohmann::json mysqlTestSettings();
+
+}  // namespace ferry::testing
