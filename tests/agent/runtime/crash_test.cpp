@@ -1,0 +1,90 @@
+// Kills `ferry-agent run` with SIGKILL at random moments while it moves 200,000 rows from
+// PostgreSQL to PostgreSQL, at least 30 times, then lets a run finish: the destination must
+// hold exactly the source rows. The destination table has no key, so a page written twice
+// would show as duplicate rows: only the queue's offsets, the export's watermark and the
+// destination's checkpoint (all transactional) keep it exactly once.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "tests/support/database_servers.h"
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace ferry {
+namespace {
+
+using nlohmann::json;
+
+const std::string kAgent = FERRY_AGENT_BIN;
+constexpr int kRows = 200000;
+constexpr int kKills = 30;
+
+TEST(CrashTest, KilledRunsNeitherLoseNorDoubleRows) {
+  testing::PostgresServer pg;
+  testing::TempDir dir;
+  pg.psql(
+      "CREATE TABLE src (id bigint PRIMARY KEY, name text, amount numeric(12,2), "
+      "  updated_at timestamptz);"
+      "INSERT INTO src SELECT i, 'name ' || i, i / 100.0, '2026-01-01T00:00:00Z'::timestamptz"
+      "  + (i / 50) * interval '1 second' FROM generate_series(1, " +
+      std::to_string(kRows) +
+      ") AS i;"
+      "CREATE TABLE dst (id bigint, name text, amount numeric(12,2), updated_at timestamptz);");
+  const json settings = {{"host", "127.0.0.1"},  {"port", pg.port()},
+                         {"database", "ferry"},  {"user", "ferry"},
+                         {"sslmode", "disable"}, {"password", {{"$secret", "pg"}}}};
+  const json defs = {
+      {"resources",
+       {{{"kind", "connection"}, {"id", "pg"}, {"type", "postgresql"}, {"settings", settings}},
+        {{"kind", "export"},
+         {"id", "rows"},
+         {"connection", "pg"},
+         {"type", "query"},
+         {"query", "SELECT * FROM src WHERE updated_at >= :since ORDER BY updated_at, id"},
+         {"delta", {{"field", "updated_at"}, {"key", "id"}, {"initial", "1970-01-01T00:00:00Z"}}},
+         {"pageSize", 500}},
+        {{"kind", "import"},
+         {"id", "copy"},
+         {"connection", "pg"},
+         {"type", "table"},
+         {"table", "dst"},
+         {"mode", "insert"}},
+        {{"kind", "flow"},
+         {"id", "copy-rows"},
+         {"sources", {"rows"}},
+         {"steps", {{{"import", "copy"}}}}}}}};
+  const std::string file = dir.write("defs.json", defs.dump());
+  const std::string state = dir.file("state");
+  auto secret =
+      testing::runProcess({kAgent, "secret", "set", "pg", "--state", state}, pg.password());
+  ASSERT_EQ(secret.exitCode, 0) << secret.err;
+
+  std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<int> delayMs(10, 200);
+  int killed = 0;
+  for (int i = 0; i < kKills * 3 && killed < kKills; ++i) {
+    testing::ChildProcess agent({kAgent, "run", file, "--state", state}, dir.path());
+    std::this_thread::sleep_for(std::chrono::milliseconds(delayMs(random)));
+    if (agent.wait(std::chrono::milliseconds(0))) continue;  // finished before the kill
+    agent.signal(SIGKILL);
+    ASSERT_TRUE(agent.wait(std::chrono::seconds(10)).has_value());
+    ++killed;
+  }
+  EXPECT_GE(killed, kKills) << "the runs finished too fast to be killed mid-way";
+
+  auto last = testing::runProcess({kAgent, "run", file, "--state", state});
+  ASSERT_EQ(last.exitCode, 0) << last.out << last.err;
+  EXPECT_EQ(pg.psql("SELECT count(*), count(DISTINCT id) FROM dst"),
+            std::to_string(kRows) + "|" + std::to_string(kRows) + "\n");
+  const std::string checksum =
+      "SELECT md5(string_agg(id || ',' || name || ',' || amount || ',' || updated_at, '|' "
+      "ORDER BY id)) FROM ";
+  EXPECT_EQ(pg.psql(checksum + "dst"), pg.psql(checksum + "src"));
+}
+
+}  // namespace
+}  // namespace ferry
