@@ -46,6 +46,10 @@ FlowRunner::FlowRunner(Options options, queue::LogQueue& queue,
       definitions_(definitions),
       policy_(options_.retry, unitRandom) {}
 
+bool FlowRunner::cancelled() const {
+  return options_.cancel != nullptr && options_.cancel->load();
+}
+
 connectors::Outcome FlowRunner::withRetries(const std::string& what,
                                             const std::function<connectors::Outcome()>& attempt) {
   for (int n = 0;; ++n) {
@@ -59,7 +63,12 @@ connectors::Outcome FlowRunner::withRetries(const std::string& what,
                                             {"delayMs", static_cast<std::int64_t>(delay->count())},
                                             {"error", outcome.status.message()}});
     }
-    std::this_thread::sleep_for(*delay);
+    const auto until = std::chrono::steady_clock::now() + *delay;
+    while (std::chrono::steady_clock::now() < until) {
+      if (cancelled()) return Status::cancelled("stopping");
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          std::chrono::milliseconds(100), until - std::chrono::steady_clock::now()));
+    }
   }
 }
 
@@ -86,6 +95,7 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
   if (!opened.ok()) return opened.status;
 
   while (true) {
+    if (cancelled()) return Status::cancelled("stopping");
     std::optional<connectors::ExportPage> page;
     auto got = withRetries("read export " + spec.id, [&]() -> connectors::Outcome {
       auto outcome = source->next(page);
@@ -121,6 +131,7 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
       if (!pages) return pages.status();
       if (pages->empty()) break;
       for (const auto& page : *pages) {
+        if (cancelled()) return Status::cancelled("stopping");
         connectors::PageId id{queue_.queueId(), flow.id, "", topic, page.seq};
         PageResult result;
         auto outcome = withRetries("flow " + flow.id + " page " + std::to_string(page.seq),
@@ -177,7 +188,12 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
       if (std::find(exportsRead_.begin(), exportsRead_.end(), exportId) != exportsRead_.end()) {
         continue;
       }
-      status = readExport(*spec, run);
+      if (options_.exportLocks != nullptr) {
+        std::lock_guard lock(options_.exportLocks->of(exportId));
+        status = readExport(*spec, run);
+      } else {
+        status = readExport(*spec, run);
+      }
       if (!status.isOk()) break;
       exportsRead_.push_back(exportId);
     }
@@ -224,21 +240,25 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
       status = processor ? consume(*flow, **processor, run) : processor.status();
     }
     run.finishedAt = std::chrono::system_clock::now();
-    if (!status.isOk()) {
+    if (status.code() == StatusCode::kCancelled) {
+      run.state = RunState::kCancelled;
+    } else if (!status.isOk()) {
       run.state = RunState::kFailed;
       run.error = status.message();
     } else {
       run.state = run.counts.failed > 0 ? RunState::kPartial : RunState::kSucceeded;
     }
     if (options_.logger) {
-      options_.logger->info("run finished",
-                            {{"flow", flow->id},
-                             {"run", run.runId},
-                             {"state", std::string(runStateName(run.state))},
-                             {"read", static_cast<std::int64_t>(run.counts.read)},
-                             {"written", static_cast<std::int64_t>(run.counts.written)},
-                             {"failed", static_cast<std::int64_t>(run.counts.failed)},
-                             {"error", run.error}});
+      // An idle poll of a listener flow (nothing read, nothing wrong) is not news.
+      const bool quiet = run.counts.read == 0 && run.state == RunState::kSucceeded;
+      options_.logger->log(quiet ? LogLevel::kDebug : LogLevel::kInfo, "run finished",
+                           {{"flow", flow->id},
+                            {"run", run.runId},
+                            {"state", std::string(runStateName(run.state))},
+                            {"read", static_cast<std::int64_t>(run.counts.read)},
+                            {"written", static_cast<std::int64_t>(run.counts.written)},
+                            {"failed", static_cast<std::int64_t>(run.counts.failed)},
+                            {"error", run.error}});
     }
     runs.push_back(std::move(run));
   }

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -11,6 +14,22 @@
 #include "common/retry/retry_policy.h"
 
 namespace ferry::agent::runtime {
+
+// One mutex per export id, so concurrent runs never read the same export at once (they
+// would queue its rows twice). Thread-safe.
+class ExportLocks {
+ public:
+  std::mutex& of(const std::string& exportId) {
+    std::lock_guard lock(mutex_);
+    auto& slot = locks_[exportId];
+    if (!slot) slot = std::make_unique<std::mutex>();
+    return *slot;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<std::mutex>> locks_;
+};
 
 enum class RunState { kRunning, kSucceeded, kPartial, kFailed, kCancelled };
 std::string_view runStateName(RunState state);
@@ -43,6 +62,10 @@ class FlowRunner {
                                       5, std::chrono::seconds(30)};
     // Called after every page with the run so far (progress lines).
     std::function<void(const RunSummary&)> onProgress;
+    // Set by the service to stop: runs end after the page in hand, state cancelled.
+    const std::atomic<bool>* cancel = nullptr;
+    // Serialises reads of one export across runners (two flows due at once share it).
+    ExportLocks* exportLocks = nullptr;
   };
 
   FlowRunner(Options options, queue::LogQueue& queue, const model::Definitions& definitions);
@@ -53,6 +76,7 @@ class FlowRunner {
  private:
   Status readExport(const model::Export& spec, RunSummary& run);
   Status consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run);
+  bool cancelled() const;
   // Runs `attempt` until it succeeds, fails for good or the policy gives up.
   connectors::Outcome withRetries(const std::string& what,
                                   const std::function<connectors::Outcome()>& attempt);

@@ -4,7 +4,7 @@
 
 #include <csignal>
 
-#include "agent/service/webhook_listener.h"
+#include "agent/service/local_flows.h"
 #include "common/config/agent_config.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
@@ -71,14 +71,19 @@ int runAgentService(cli::Invocation& inv) {
   metrics::Registry registry;
   metrics::registerBuildInfo(registry);
   auto metricsServer = startMetrics(cfg, registry, log);
-  auto listener = startWebhookListener(cfg, inv.stateDir, log);
-  if (!listener) {
-    log.error("webhook listener not started", {{"error", listener.status().message()}});
-    if (metricsServer) metricsServer->stop();
-    return 1;
+  std::unique_ptr<LocalFlows> flows;
+  if (!cfg.definitions.empty()) {
+    auto started = LocalFlows::start(cfg, inv.stateDir, log);
+    if (!started) {
+      log.error("local definitions not started", {{"error", started.status().message()}});
+      if (metricsServer) metricsServer->stop();
+      return 1;
+    }
+    flows = std::move(*started);
   }
 
   for (;;) {
+    if (flows) flows->tick();
     auto sig = signals.wait(std::chrono::seconds(1));
     if (!sig) continue;
     if (*sig == SIGHUP) {
@@ -96,12 +101,19 @@ int runAgentService(cli::Invocation& inv) {
       inv.config = std::move(*reloaded);
       cfg = config::agentConfigFromJson(inv.config);
       log.info("SIGHUP: config reloaded", {{"config", inv.configPath}});
+      if (flows && !cfg.definitions.empty()) {
+        Status reloaded = flows->reload(cfg);
+        if (!reloaded.isOk()) {
+          log.error("SIGHUP: definitions not reloaded, the running ones stay",
+                    {{"error", reloaded.message()}});
+        }
+      }
       continue;
     }
     log.info("stopping", {{"signal", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT")}});
     break;
   }
-  listener->reset();
+  flows.reset();  // the listener stops, then each run finishes the page in hand
   if (metricsServer) metricsServer->stop();
   log.info("ferry-agent stopped");
   return 0;

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <memory>
-#include <string>
 
 #include "agent/connectors/listener/listener_server.h"
 #include "agent/queue/log_queue.h"
@@ -11,23 +10,12 @@
 
 namespace ferry::agent {
 
-// What the agent's webhook listener needs to keep running: the queue the records go to,
-// the secrets its routes were built from, and the server. Destroying it stops the server
-// first (in-flight appends complete), then closes the queue.
-struct WebhookListener {
-  std::unique_ptr<queue::LogQueue> queue;
-  std::unique_ptr<secrets::SecretStore> secrets;
-  SystemClock clock;
-  std::unique_ptr<connectors::listener::ListenerServer> server;
-  ~WebhookListener();
-};
-
-// Starts the listener for the `listener` exports of the local definitions file
-// (config `definitions`) on listener.bind/listener.port. nullptr (with nothing to do) when
-// the port is 0, no definitions file is configured or it has no listener exports; an error
-// naming the file, the export or the address otherwise.
-Result<std::unique_ptr<WebhookListener>> startWebhookListener(const config::AgentConfig& cfg,
-                                                              const std::string& stateDir,
-                                                              const Logger& log);
+// Starts the agent's webhook listener for the `listener` exports of `definitions` on
+// listener.bind/listener.port, appending to `queue` (both must outlive the server).
+// nullptr (nothing to do) when the port is 0 or there are no listener exports; an error
+// naming the export or the address otherwise.
+Result<std::unique_ptr<connectors::listener::ListenerServer>> startWebhookListener(
+    const config::AgentConfig& cfg, const model::Definitions& definitions, queue::LogQueue& queue,
+    const secrets::SecretResolver* secrets, const Clock& clock, const Logger& log);
 
 }  // namespace ferry::agent

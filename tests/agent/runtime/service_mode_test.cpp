@@ -1,0 +1,163 @@
+// The agent service with a local definitions file: a scheduled flow runs on its own and picks
+// up new rows, a listener flow imports what is posted, SIGTERM stops it cleanly, and the
+// runs are in the history.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/subprocess.h"
+#include "tests/support/temp_dir.h"
+
+namespace ferry {
+namespace {
+
+using nlohmann::json;
+
+const std::string kAgent = FERRY_AGENT_BIN;
+
+void sql(const std::string& path, const std::string& statements) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, statements.c_str(), nullptr, nullptr, &error);
+  std::string message = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  ASSERT_EQ(rc, SQLITE_OK) << message;
+}
+
+std::size_t lines(const std::string& path) {
+  std::ifstream in(path);
+  std::size_t n = 0;
+  std::string line;
+  while (std::getline(in, line)) ++n;
+  return n;
+}
+
+bool waitForLines(const std::string& path, std::size_t n) {
+  for (int i = 0; i < 300; ++i) {
+    if (lines(path) >= n) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+int post(int port, const std::string& body) {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
+  Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_POST, "/hooks/events",
+                                 Poco::Net::HTTPMessage::HTTP_1_1);
+  request.setContentType("application/json");
+  request.setContentLength(static_cast<std::streamsize>(body.size()));
+  request.set("Authorization", "Bearer hook-secret-1");
+  session.sendRequest(request) << body;
+  Poco::Net::HTTPResponse response;
+  session.receiveResponse(response);
+  return response.getStatus();
+}
+
+TEST(ServiceModeTest, RunsScheduledAndListenerFlowsAndStopsOnTerm) {
+  testing::TempDir dir;
+  const std::string source = dir.file("source.db");
+  sql(source,
+      "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, updated_at TEXT);"
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)"
+      "INSERT INTO items SELECT i, 'item ' || i, '2026-01-01T00:00:00Z' FROM n;");
+  std::filesystem::create_directories(dir.file("out"));
+  const std::string state = dir.file("state");
+  ASSERT_EQ(
+      testing::runProcess({kAgent, "secret", "set", "hook", "--state", state}, "hook-secret-1")
+          .exitCode,
+      0);
+  const json defs = {
+      {"resources",
+       {{{"kind", "connection"},
+         {"id", "src"},
+         {"type", "sqlite"},
+         {"settings", {{"path", source}}}},
+        {{"kind", "connection"},
+         {"id", "out"},
+         {"type", "file"},
+         {"settings", {{"root", dir.file("out")}}}},
+        {{"kind", "export"},
+         {"id", "items"},
+         {"connection", "src"},
+         {"type", "query"},
+         {"query", "SELECT * FROM items WHERE updated_at >= :since ORDER BY updated_at, id"},
+         {"delta", {{"field", "updated_at"}, {"key", "id"}, {"initial", "1970-01-01T00:00:00Z"}}}},
+        {{"kind", "export"},
+         {"id", "events"},
+         {"type", "listener"},
+         {"listener", {{"path", "/hooks/events"}, {"auth", {{"bearer", {{"$secret", "hook"}}}}}}}},
+        {{"kind", "import"},
+         {"id", "items-file"},
+         {"connection", "out"},
+         {"type", "file"},
+         {"path", "items.jsonl"},
+         {"format", "jsonl"}},
+        {{"kind", "import"},
+         {"id", "events-file"},
+         {"connection", "out"},
+         {"type", "file"},
+         {"path", "events.jsonl"},
+         {"format", "jsonl"}},
+        {{"kind", "flow"},
+         {"id", "copy-items"},
+         {"sources", {"items"}},
+         {"schedule", {{"every", "1s"}}},
+         {"steps", {{{"import", "items-file"}}}}},
+        {{"kind", "flow"},
+         {"id", "store-events"},
+         {"sources", {"events"}},
+         {"steps", {{{"import", "events-file"}}}}}}}};
+  const int port = testing::freeTcpPort();
+  const std::string config =
+      dir.write("agent.json", json({{"definitions", dir.write("defs.json", defs.dump())},
+                                    {"metrics", {{"port", 0}}},
+                                    {"listener", {{"bind", "127.0.0.1"}, {"port", port}}}})
+                                  .dump());
+  testing::ChildProcess agent({kAgent, "--config", config, "--state", state}, dir.path());
+  ASSERT_TRUE(agent.waitForStderr("webhook listener serving", std::chrono::seconds(20)))
+      << agent.stderrText();
+
+  ASSERT_TRUE(waitForLines(dir.file("out/items.jsonl"), 100)) << agent.stderrText();
+  sql(source,
+      "INSERT INTO items VALUES (101, 'new', '2026-02-01T00:00:00Z'), "
+      "(102, 'newer', '2026-02-01T00:00:00Z');");
+  ASSERT_TRUE(waitForLines(dir.file("out/items.jsonl"), 102)) << agent.stderrText();
+
+  EXPECT_EQ(post(port, R"([{"event": 1}, {"event": 2}, {"event": 3}])"), 202);
+  ASSERT_TRUE(waitForLines(dir.file("out/events.jsonl"), 3)) << agent.stderrText();
+
+  const auto stopAt = std::chrono::steady_clock::now();
+  agent.signal(SIGTERM);
+  auto code = agent.wait(std::chrono::seconds(10));
+  ASSERT_TRUE(code.has_value()) << "not stopped within 10 s of SIGTERM";
+  EXPECT_EQ(*code, 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - stopAt, std::chrono::seconds(10));
+  EXPECT_EQ(lines(dir.file("out/items.jsonl")), 102u);  // nothing doubled by the ticks
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((state + "/runs.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT count(*), sum(read) FROM runs WHERE flow_id = 'copy-items' "
+                               "AND trigger = 'schedule' AND state = 'succeeded'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_GE(sqlite3_column_int(stmt, 0), 2);
+  EXPECT_EQ(sqlite3_column_int(stmt, 1), 102);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
+}  // namespace
+}  // namespace ferry
