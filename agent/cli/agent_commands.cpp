@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "agent/cli/check_command.h"
+#include "agent/cli/errors_command.h"
 #include "agent/cli/preview_command.h"
 #include "agent/cli/run_command.h"
 #include "agent/service/agent_service.h"
@@ -48,15 +49,21 @@ cli::ProgramSpec buildProgram() {
       {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, true},
       {"secret list", "", "list secret names", {}, 0, 0, true},
       {"secret delete", "NAME", "delete a secret", {}, 1, 1, true},
-      {"errors list", "", "list per-record errors", {}, 0, 0, false},
-      {"errors retry",
-       "[IDS]",
-       "retry errors (optionally with an edited record)",
-       {{"record", true, "FILE", "edited record (JSON)"}},
+      {"errors list",
+       "[--all] [--json]",
+       "list open per-record errors (--all: resolved too)",
+       {{"all", false, "", "include resolved errors"}, {"json", false, "", "one JSON line each"}},
        0,
+       0,
+       true},
+      {"errors retry",
+       "IDS [--record FILE]",
+       "run failed records again from their failed step (optionally an edited record)",
+       {{"record", true, "FILE", "edited record (JSON) for one error"}},
+       1,
        1000,
-       false},
-      {"errors resolve", "[IDS]", "mark errors resolved", {}, 0, 1000, false},
+       true},
+      {"errors resolve", "IDS", "mark errors resolved", {}, 1, 1000, true},
       {"enroll",
        "--controller URL --token T",
        "register with a controller, write the identity",
@@ -122,6 +129,9 @@ int agentMain(int argc, char** argv, char** envp) {
       {"check", checkCommand},
       {"preview", previewCommand},
       {"run", runFlowsCommand},
+      {"errors list", errorsCommand},
+      {"errors retry", errorsCommand},
+      {"errors resolve", errorsCommand},
   };
   return cli::runProgram(agentProgram(), handlers, argc, argv, envp);
 }

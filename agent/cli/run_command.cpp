@@ -8,6 +8,7 @@
 
 #include "agent/cli/check_command.h"
 #include "agent/runtime/flow_runner.h"
+#include "agent/runtime/run_store.h"
 #include "common/config/agent_config.h"
 #include "common/fs/state_dir.h"
 #include "common/model/definitions.h"
@@ -148,9 +149,18 @@ int runFlowsCommand(cli::Invocation& inv) {
   options.secrets = secretStore->get();
   options.logger = &log;
   options.onProgress = [&printer](const runtime::RunSummary& run) { printer.update(run); };
+  auto history = runtime::RunStore::open({inv.stateDir});
+  if (!history) {
+    std::cerr << "ferry-agent: " << history.status().message() << "\n";
+    return 1;
+  }
   runtime::FlowRunner runner(std::move(options), **queue, *defs);
   auto runs = runner.runOnce(flows);
   printer.finish();
+  for (const auto& run : runs) {
+    Status stored = (*history)->record(run, "on-demand");
+    if (!stored.isOk()) log.error("run not recorded", {{"error", stored.message()}});
+  }
   printSummary(runs);
   for (const auto& run : runs) {
     if (run.state != runtime::RunState::kSucceeded) return 1;

@@ -115,6 +115,29 @@ TEST(RunCommandTest, MovesRowsThroughTheQueueWithDeltasLookupsAndPerRecordErrors
   EXPECT_EQ(lineCount(dir.file("files/audit.jsonl")), 3000u);  // the second flow got every row
   EXPECT_EQ(first.err.find(pg.password()), std::string::npos) << "password in the log";
 
+  // The failed record is kept with its step; an edited record retried from that step lands.
+  auto listed = runProcess({kAgent, "errors", "list", "--json", "--state", dir.file("state")});
+  ASSERT_EQ(listed.exitCode, 0) << listed.err;
+  std::istringstream errorLines(listed.out);
+  std::string errorLine;
+  std::vector<json> errors;
+  while (std::getline(errorLines, errorLine)) errors.push_back(json::parse(errorLine));
+  ASSERT_EQ(errors.size(), 1u) << listed.out;
+  EXPECT_EQ(errors[0]["flow"], "orders-to-dwh");
+  EXPECT_EQ(errors[0]["step"], "map");
+  EXPECT_EQ(errors[0]["record"]["id"], 7);
+  json fixed = errors[0]["record"];
+  fixed["amount"] = "10.5";
+  const std::string config = dir.write("agent.json", json({{"definitions", file}}).dump());
+  auto retried = runProcess({kAgent, "errors", "retry", errors[0]["id"].get<std::string>(),
+                             "--record", dir.write("fixed.json", fixed.dump()), "--config", config,
+                             "--state", dir.file("state")});
+  EXPECT_EQ(retried.exitCode, 0) << retried.out << retried.err;
+  EXPECT_EQ(pg.psql("SELECT customer, total FROM dwh_orders WHERE order_id = 7"), "Bolt|10.5\n");
+  auto open = runProcess({kAgent, "errors", "list", "--json", "--state", dir.file("state")});
+  EXPECT_EQ(open.out, "");
+  pg.psql("DELETE FROM dwh_orders WHERE order_id = 7");
+
   // Nothing changed: nothing is read again.
   auto second = runProcess(run);
   EXPECT_EQ(second.exitCode, 0) << second.out << second.err;
