@@ -154,6 +154,12 @@ int runFlowsCommand(cli::Invocation& inv) {
     std::cerr << "ferry-agent: " << history.status().message() << "\n";
     return 1;
   }
+  auto events = runtime::openRunEvents(cfg, inv.stateDir, log);
+  if (!events) {
+    std::cerr << "ferry-agent: " << events.status().message() << "\n";
+    return 1;
+  }
+  options.events = events->events.get();
   runtime::FlowRunner runner(std::move(options), **queue, *defs);
   auto runs = runner.runOnce(flows);
   printer.finish();

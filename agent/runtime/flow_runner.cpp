@@ -6,8 +6,11 @@
 
 #include "agent/connectors/registry.h"
 #include "agent/queue/sqlite_db.h"
+#include "agent/runtime/run_store.h"
 
 namespace ferry::agent::runtime {
+
+using nlohmann::json;
 
 namespace {
 
@@ -19,11 +22,8 @@ double unitRandom() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
 }
 
-void addErrors(RunSummary& run, std::vector<RecordError> errors) {
-  for (auto& e : errors) {
-    if (run.errors.size() >= kMaxErrorsInSummary) break;
-    run.errors.push_back(std::move(e));
-  }
+json countsJson(const PageCounts& c) {
+  return {{"read", c.read}, {"filtered", c.filtered}, {"written", c.written}, {"failed", c.failed}};
 }
 
 }  // namespace
@@ -45,6 +45,26 @@ FlowRunner::FlowRunner(Options options, queue::LogQueue& queue,
       queue_(queue),
       definitions_(definitions),
       policy_(options_.retry, unitRandom) {}
+
+void FlowRunner::emit(const std::string& type, const json& body) {
+  if (options_.events != nullptr) options_.events->emit(type, body);
+}
+
+// Keeps the run's errors (up to kMaxErrorsInSummary; the counts go on) and announces each.
+void FlowRunner::addErrors(RunSummary& run, std::vector<RecordError> errors) {
+  for (auto& e : errors) {
+    if (run.errors.size() >= kMaxErrorsInSummary) break;
+    auto id = queue::randomUuid();
+    e.errorId = id ? *id : "";
+    emit("record.error", {{"errorId", e.errorId},
+                          {"runId", run.runId},
+                          {"flowId", run.flowId},
+                          {"step", e.step},
+                          {"message", e.message},
+                          {"record", e.record}});
+    run.errors.push_back(std::move(e));
+  }
+}
 
 bool FlowRunner::cancelled() const {
   return options_.cancel != nullptr && options_.cancel->load();
@@ -113,7 +133,7 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
     run.counts.read += page->failures.size();
     run.counts.failed += page->failures.size();
     for (const auto& f : page->failures) {
-      addErrors(run, {{f.index, 0, "export " + spec.id, f.message, nullptr}});
+      addErrors(run, {{"", f.index, 0, "export " + spec.id, f.message, nullptr}});
     }
     if (!page->records.empty()) {
       auto seq = queue_.append(spec.id, page->records, page->progress);
@@ -149,6 +169,11 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
         addErrors(run, std::move(result.errors));
         FERRY_RETURN_IF_ERROR(queue_.commit(flow.id, topic, page.seq));
         if (options_.onProgress) options_.onProgress(run);
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastProgress_ >= std::chrono::seconds(1)) {  // at most once a second
+          lastProgress_ = now;
+          emit("run.progress", {{"runId", run.runId}, {"counts", countsJson(run.counts)}});
+        }
       }
     }
   }
@@ -181,6 +206,11 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
     run.runId = id ? *id : "";
     run.flowId = flow->id;
     run.startedAt = std::chrono::system_clock::now();
+    lastProgress_ = std::chrono::steady_clock::now();
+    emit("run.started", {{"runId", run.runId},
+                         {"flowId", run.flowId},
+                         {"trigger", options_.trigger},
+                         {"startedAt", isoTime(run.startedAt)}});
     Status status = Status::ok();
     for (const auto& exportId : flow->sources) {
       const model::Export* spec = definitions_.findExport(exportId);
@@ -248,6 +278,11 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
     } else {
       run.state = run.counts.failed > 0 ? RunState::kPartial : RunState::kSucceeded;
     }
+    emit("run.finished", {{"runId", run.runId},
+                          {"state", std::string(runStateName(run.state))},
+                          {"counts", countsJson(run.counts)},
+                          {"finishedAt", isoTime(run.finishedAt)},
+                          {"errorSummary", run.error}});
     if (options_.logger) {
       // An idle poll of a listener flow (nothing read, nothing wrong) is not news.
       const bool quiet = run.counts.read == 0 && run.state == RunState::kSucceeded;

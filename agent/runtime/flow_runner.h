@@ -11,6 +11,7 @@
 
 #include "agent/queue/log_queue.h"
 #include "agent/runtime/page_processor.h"
+#include "agent/runtime/run_events.h"
 #include "common/retry/retry_policy.h"
 
 namespace ferry::agent::runtime {
@@ -66,6 +67,9 @@ class FlowRunner {
     const std::atomic<bool>* cancel = nullptr;
     // Serialises reads of one export across runners (two flows due at once share it).
     ExportLocks* exportLocks = nullptr;
+    // Where run.started/progress/finished and record.error go (null: nowhere, no controller).
+    RunEvents* events = nullptr;
+    std::string trigger = "on-demand";
   };
 
   FlowRunner(Options options, queue::LogQueue& queue, const model::Definitions& definitions);
@@ -77,6 +81,8 @@ class FlowRunner {
   Status readExport(const model::Export& spec, RunSummary& run);
   Status consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run);
   bool cancelled() const;
+  void emit(const std::string& type, const nlohmann::json& body);
+  void addErrors(RunSummary& run, std::vector<RecordError> errors);
   // Runs `attempt` until it succeeds, fails for good or the policy gives up.
   connectors::Outcome withRetries(const std::string& what,
                                   const std::function<connectors::Outcome()>& attempt);
@@ -86,6 +92,7 @@ class FlowRunner {
   const model::Definitions& definitions_;
   retry::RetryPolicy policy_;
   std::vector<std::string> exportsRead_;
+  std::chrono::steady_clock::time_point lastProgress_{};
 };
 
 }  // namespace ferry::agent::runtime

@@ -85,6 +85,8 @@ void FlowService::work() {
     options.logger = options_.logger;
     options.cancel = &cancel_;
     options.exportLocks = &exportLocks_;
+    options.events = options_.events;
+    options.trigger = job.trigger;
     FlowRunner runner(std::move(options), queue_, *definitions_);
     for (const auto& run : runner.runOnce({job.flowId})) {
       // A listener flow polls its topic every tick; only polls that found pages are runs.

@@ -27,6 +27,7 @@ class FlowService {
     const secrets::SecretResolver* secrets = nullptr;
     const Logger* logger = nullptr;
     const Clock* clock = nullptr;  // not owned
+    RunEvents* events = nullptr;   // not owned; null: no controller, no events
   };
 
   FlowService(Options options, queue::LogQueue& queue, RunStore& runs,

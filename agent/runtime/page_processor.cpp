@@ -48,7 +48,7 @@ PageResult PageProcessor::process(const connectors::PageId& pageId,
   std::map<std::string, std::pair<std::vector<json>, std::vector<std::size_t>>> rows;
 
   auto fail = [&](std::size_t i, std::size_t step, std::string name, std::string message) {
-    result.errors.push_back({i, step, std::move(name), std::move(message), current[i]});
+    result.errors.push_back({"", i, step, std::move(name), std::move(message), current[i]});
     if (!failed[i]) ++result.counts.failed;
     failed[i] = true;
     alive[i] = false;

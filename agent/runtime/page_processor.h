@@ -16,6 +16,7 @@ namespace ferry::agent::runtime {
 // A record that failed a step (DESIGN.md "Errors"): the step, the message and the record as
 // it entered that step, so a retry can run it through that step and the ones after it.
 struct RecordError {
+  std::string errorId;          // UUID, given when the run keeps the error
   std::size_t recordIndex = 0;  // in the page
   std::size_t stepIndex = 0;    // in the flow's steps
   std::string step;             // "map", "lookup customer", "import orders-to-dwh"

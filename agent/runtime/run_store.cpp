@@ -84,9 +84,13 @@ Status RunStore::record(const RunSummary& run, const std::string& trigger) {
   if (!error) return error.status();
   for (const auto& e : run.errors) {
     if (stored >= options_.maxOpenErrors) break;  // the run's failed count still says it
-    auto id = queue::randomUuid();
-    if (!id) return id.status();
-    error->bind(1, *id)
+    std::string id = e.errorId;
+    if (id.empty()) {
+      auto fresh = queue::randomUuid();
+      if (!fresh) return fresh.status();
+      id = *fresh;
+    }
+    error->bind(1, id)
         .bind(2, run.runId)
         .bind(3, run.flowId)
         .bind(4, static_cast<std::int64_t>(e.stepIndex))

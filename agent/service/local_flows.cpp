@@ -36,6 +36,10 @@ Result<std::unique_ptr<LocalFlows>> LocalFlows::start(const config::AgentConfig&
   auto runs = runtime::RunStore::open({stateDir});
   if (!runs) return runs.status();
   out->runs_ = std::move(*runs);
+  auto events = runtime::openRunEvents(cfg, stateDir, out->log_);
+  if (!events) return events.status();
+  out->outbox_ = std::move(events->outbox);
+  out->events_ = std::move(events->events);
   FERRY_RETURN_IF_ERROR(out->startFlows(cfg));
   return out;
 }
@@ -60,6 +64,7 @@ Status LocalFlows::startFlows(const config::AgentConfig& cfg) {
   options.secrets = secrets_.get();
   options.logger = &log_;
   options.clock = &clock_;
+  options.events = events_.get();
   service_ =
       std::make_unique<runtime::FlowService>(std::move(options), *queue_, *runs_, definitions_);
   log_.info("running local definitions",

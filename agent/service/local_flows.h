@@ -39,6 +39,8 @@ class LocalFlows {
   std::unique_ptr<secrets::SecretStore> secrets_;
   std::unique_ptr<queue::LogQueue> queue_;
   std::unique_ptr<runtime::RunStore> runs_;
+  std::unique_ptr<queue::Outbox> outbox_;  // only with a controller configured
+  std::unique_ptr<runtime::OutboxRunEvents> events_;
   std::shared_ptr<const model::Definitions> definitions_;
   std::unique_ptr<runtime::FlowService> service_;
   std::unique_ptr<connectors::listener::ListenerServer> listener_;
