@@ -190,8 +190,12 @@ std::string FileDestination::encode(const std::vector<nlohmann::json>& rows,
 Status FileDestination::append(const std::string& bytes) {
   const std::uint64_t before = size_;
   const auto undo = [&](int err, const std::string& what) {
-    // Leave no partial page behind: the page is retried whole.
-    (void)::ftruncate(fd_.get(), static_cast<off_t>(before));
+    // Leave no partial page behind: the page is retried whole. When even that fails, the
+    // retry may repeat lines (files are at-least-once), and the message says so.
+    if (::ftruncate(fd_.get(), static_cast<off_t>(before)) != 0) {
+      return errnoStatus(err, what + " " + options_.path +
+                                  " (the partial page could not be cut off; its lines may repeat)");
+    }
     return errnoStatus(err, what + " " + options_.path);
   };
   std::size_t done = 0;
