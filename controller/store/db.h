@@ -1,0 +1,138 @@
+#pragma once
+
+#include <Poco/Data/Session.h>
+#include <Poco/Dynamic/Var.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "common/status/result.h"
+#include "controller/store/store_url.h"
+
+// The store's only contact with Poco::Data: pooled sessions, transactions, bound
+// statements, and Poco exceptions turned into Status. Internal to controller/store.
+namespace ferry::controller::store::sql {
+
+using Value = std::variant<std::int64_t, std::string>;
+using Params = std::vector<Value>;
+
+// A query's result, read whole (store reads are bounded by a page size).
+class Rows {
+ public:
+  class Row {
+   public:
+    Row(const Rows& rows, std::size_t index) : rows_(rows), index_(index) {}
+    std::string text(std::size_t col) const;
+    std::int64_t integer(std::size_t col) const;
+
+   private:
+    const Rows& rows_;
+    std::size_t index_;
+  };
+
+  std::size_t size() const { return cells.size(); }
+  bool empty() const { return cells.empty(); }
+  Row operator[](std::size_t i) const { return Row(*this, i); }
+
+  std::vector<std::vector<Poco::Dynamic::Var>> cells;
+};
+
+// One session inside a transaction (or, for reads, outside one). Statements use `?`
+// placeholders (rendered per backend) and bind every value. Each call prepares its
+// statement afresh. A cache of prepared statements was tried and dropped: re-executing a
+// Poco 1.11 PostgreSQL statement after it failed frees its result twice (clearResults
+// leaves the pointer dangling, so the destructor aborts the process), and on SQLite it
+// gained nothing measurable. Throws Poco exceptions;
+// Db::write/read catch them at the edge.
+class Conn {
+ public:
+  Conn(Poco::Data::Session& session, Backend backend) : session_(session), backend_(backend) {}
+  Backend backend() const { return backend_; }
+  // Returns the number of rows changed.
+  std::size_t exec(std::string_view sql, Params params = {});
+  Rows query(std::string_view sql, Params params = {});
+  // The first column of the first row, or `fallback` when there is no row.
+  std::int64_t queryInt(std::string_view sql, Params params, std::int64_t fallback);
+
+ private:
+  Poco::Data::Session& session_;
+  Backend backend_;
+};
+
+// A bounded set of sessions made on demand. A session that lost its connection is
+// discarded instead of returned, and so are the idle ones (they likely died with it).
+class SessionPool {
+ public:
+  using Factory = std::function<std::unique_ptr<Poco::Data::Session>()>;
+  SessionPool(Factory factory, std::size_t max) : factory_(std::move(factory)), max_(max) {}
+
+  class Lease {
+   public:
+    Lease(SessionPool& pool, std::unique_ptr<Poco::Data::Session> session)
+        : pool_(pool), session_(std::move(session)) {}
+    Lease(Lease&&) = default;
+    ~Lease();
+    Poco::Data::Session& session() { return *session_; }
+    void discard() { discard_ = true; }
+
+   private:
+    SessionPool& pool_;
+    std::unique_ptr<Poco::Data::Session> session_;
+    bool discard_ = false;
+  };
+
+  // Blocks while `max` sessions are leased. Throws what the factory throws.
+  Lease acquire();
+  void discardIdle();
+
+ private:
+  void release(std::unique_ptr<Poco::Data::Session> session, bool discard);
+
+  Factory factory_;
+  std::size_t max_;
+  std::mutex mu_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Poco::Data::Session>> idle_;  // guarded by mu_
+  std::size_t leased_ = 0;                                  // guarded by mu_
+};
+
+// The database behind the store. SQLite: one writer session (every write goes through
+// it, so writers never starve each other on the busy timeout) and a pool of query-only
+// readers, all in WAL mode. PostgreSQL: one pool for both.
+class Db {
+ public:
+  static Result<std::unique_ptr<Db>> open(const StoreLocation& location,
+                                          const std::string& password, int maxSessions);
+  Backend backend() const { return backend_; }
+
+  // Runs `work` in a transaction that commits when it returns ok and rolls back otherwise.
+  // `what` names the operation in error messages.
+  Status write(std::string_view what, const std::function<Status(Conn&)>& work);
+  // Runs `work` without a transaction (single-statement reads).
+  Status read(std::string_view what, const std::function<Status(Conn&)>& work);
+
+  // Use open().
+  Db(Backend backend, std::unique_ptr<SessionPool> writers, std::unique_ptr<SessionPool> readers)
+      : backend_(backend), writers_(std::move(writers)), readers_(std::move(readers)) {}
+
+ private:
+  Status run(SessionPool& pool, std::string_view what, bool transaction,
+             const std::function<Status(Conn&)>& work);
+
+  Backend backend_;
+  std::unique_ptr<SessionPool> writers_;
+  std::unique_ptr<SessionPool> readers_;  // null for PostgreSQL: writers_ serves reads
+};
+
+// What a Poco exception means for the caller (status.h codes).
+Status statusFromException(const Poco::Exception& e, Backend backend, bool connectionLost,
+                           std::string_view what);
+
+}  // namespace ferry::controller::store::sql
