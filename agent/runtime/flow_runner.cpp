@@ -115,7 +115,7 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
   if (!opened.ok()) return opened.status;
 
   while (true) {
-    if (cancelled()) return Status::cancelled("stopping");
+    if (cancelled() || stopReading_) return Status::cancelled("stopping");
     std::optional<connectors::ExportPage> page;
     auto got = withRetries("read export " + spec.id, [&]() -> connectors::Outcome {
       auto outcome = source->next(page);
@@ -144,12 +144,18 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
   }
 }
 
-Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run) {
-  for (const auto& topic : flow.sources) {
-    while (true) {
+Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run,
+                           const std::atomic<bool>* producing) {
+  // Round robin over the flow's topics until each is empty (and, while an export is still
+  // being read, until the reader is done).
+  while (true) {
+    bool any = false;
+    const bool more = producing != nullptr && producing->load();
+    for (const auto& topic : flow.sources) {
       auto pages = queue_.read(flow.id, topic, 1);
       if (!pages) return pages.status();
-      if (pages->empty()) break;
+      if (pages->empty()) continue;
+      any = true;
       for (const auto& page : *pages) {
         if (cancelled()) return Status::cancelled("stopping");
         connectors::PageId id{queue_.queueId(), flow.id, "", topic, page.seq};
@@ -176,8 +182,12 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
         }
       }
     }
+    if (!any) {
+      if (!more) return Status::ok();
+      if (cancelled()) return Status::cancelled("stopping");
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the reader is behind
+    }
   }
-  return Status::ok();
 }
 
 std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flowIds) {
@@ -212,22 +222,8 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
                          {"trigger", options_.trigger},
                          {"startedAt", isoTime(run.startedAt)}});
     Status status = Status::ok();
-    for (const auto& exportId : flow->sources) {
-      const model::Export* spec = definitions_.findExport(exportId);
-      if (spec == nullptr || spec->type == "listener") continue;  // listeners fill their topic
-      if (std::find(exportsRead_.begin(), exportsRead_.end(), exportId) != exportsRead_.end()) {
-        continue;
-      }
-      if (options_.exportLocks != nullptr) {
-        std::lock_guard lock(options_.exportLocks->of(exportId));
-        status = readExport(*spec, run);
-      } else {
-        status = readExport(*spec, run);
-      }
-      if (!status.isOk()) break;
-      exportsRead_.push_back(exportId);
-    }
     PageProcessor::Connectors connectors;
+    // The destinations and lookups open first: a flow that cannot write reads nothing.
     for (const auto& step : flow->steps) {
       if (!status.isOk()) break;
       if (step.type == model::Step::Type::kLookup && !connectors.lookups.count(step.ref)) {
@@ -265,9 +261,57 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
         status = opened.status;
       }
     }
+    std::unique_ptr<PageProcessor> processor;
     if (status.isOk()) {
-      auto processor = PageProcessor::create(definitions_, *flow, std::move(connectors));
-      status = processor ? consume(*flow, **processor, run) : processor.status();
+      auto created = PageProcessor::create(definitions_, *flow, std::move(connectors));
+      if (created) {
+        processor = std::move(*created);
+      } else {
+        status = created.status();
+      }
+    }
+    if (status.isOk()) {
+      // The exports are read on their own thread while this one consumes the pages they
+      // queue, so reading, transforming and writing overlap; the queue (on disk, under its
+      // quota) is the only buffer between them.
+      std::vector<const model::Export*> toRead;
+      for (const auto& exportId : flow->sources) {
+        const model::Export* spec = definitions_.findExport(exportId);
+        if (spec == nullptr || spec->type == "listener") continue;  // listeners fill their topic
+        if (std::find(exportsRead_.begin(), exportsRead_.end(), exportId) != exportsRead_.end()) {
+          continue;
+        }
+        toRead.push_back(spec);
+        exportsRead_.push_back(exportId);
+      }
+      RunSummary exportRun;  // the reader's own counts and errors, merged after it ends
+      exportRun.runId = run.runId;
+      exportRun.flowId = run.flowId;
+      std::atomic<bool> reading{true};
+      Status readStatus = Status::ok();
+      std::thread reader([&] {
+        for (const auto* spec : toRead) {
+          if (options_.exportLocks != nullptr) {
+            std::lock_guard lock(options_.exportLocks->of(spec->id));
+            readStatus = readExport(*spec, exportRun);
+          } else {
+            readStatus = readExport(*spec, exportRun);
+          }
+          if (!readStatus.isOk()) break;
+        }
+        reading = false;
+      });
+      status = consume(*flow, *processor, run, &reading);
+      if (!status.isOk()) stopReading_ = true;
+      reader.join();
+      stopReading_ = false;
+      if (status.isOk() && !readStatus.isOk()) status = readStatus;
+      if (status.isOk()) status = consume(*flow, *processor, run, nullptr);  // the tail
+      run.counts.read += exportRun.counts.read;
+      run.counts.failed += exportRun.counts.failed;
+      for (auto& e : exportRun.errors) {
+        if (run.errors.size() < kMaxErrorsInSummary) run.errors.push_back(std::move(e));
+      }
     }
     run.finishedAt = std::chrono::system_clock::now();
     if (status.code() == StatusCode::kCancelled) {

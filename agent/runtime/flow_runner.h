@@ -79,7 +79,10 @@ class FlowRunner {
 
  private:
   Status readExport(const model::Export& spec, RunSummary& run);
-  Status consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run);
+  // Processes the flow's queued pages; with `producing`, keeps waiting for more while it is
+  // true (an export is being read into the topics).
+  Status consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run,
+                 const std::atomic<bool>* producing);
   bool cancelled() const;
   void emit(const std::string& type, const nlohmann::json& body);
   void addErrors(RunSummary& run, std::vector<RecordError> errors);
@@ -93,6 +96,7 @@ class FlowRunner {
   retry::RetryPolicy policy_;
   std::vector<std::string> exportsRead_;
   std::chrono::steady_clock::time_point lastProgress_{};
+  std::atomic<bool> stopReading_{false};  // the consumer failed: the reader stops too
 };
 
 }  // namespace ferry::agent::runtime
