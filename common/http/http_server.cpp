@@ -31,7 +31,7 @@ struct Shared {
 };
 
 void send(Poco::Net::HTTPServerResponse& out, const HttpResponse& r) {
-  out.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
+  out.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(r.status));
   out.setContentType(r.contentType);
   for (const auto& [k, v] : r.headers) out.set(k, v);
   out.setContentLength(static_cast<std::streamsize>(r.body.size()));

@@ -2,6 +2,8 @@
 
 #include "common/config/config_schemas.h"
 #include "common/secrets/secret_commands.h"
+#include "controller/api/deploy_command.h"
+#include "controller/api/token_command.h"
 #include "controller/service/controller_service.h"
 
 namespace ferry::controller {
@@ -22,7 +24,9 @@ cli::ProgramSpec buildProgram() {
        {{"name", true, "N", "what the token is for"}},
        0,
        0,
-       false},
+       true},
+      {"token list", "", "list API tokens (names, created, last used)", {}, 0, 0, true},
+      {"token delete", "NAME", "delete an API token", {}, 1, 1, true},
       {"migrate", "", "bring the store's schema up to date", {}, 0, 0, false},
       {"deploy",
        "FILE --url U --token T",
@@ -31,7 +35,7 @@ cli::ProgramSpec buildProgram() {
         {"token", true, "T", "API token (or FERRY_TOKEN)"}},
        1,
        1,
-       false},
+       true},
       {"secret set", "NAME", "store a secret (value read from stdin)", {}, 1, 1, true},
       {"secret list", "", "list secret names", {}, 0, 0, true},
       {"secret delete", "NAME", "delete a secret", {}, 1, 1, true},
@@ -51,6 +55,10 @@ int controllerMain(int argc, char** argv, char** envp) {
       {"secret set", secrets::secretCommand},
       {"secret list", secrets::secretCommand},
       {"secret delete", secrets::secretCommand},
+      {"token create", api::tokenCommand},
+      {"token list", api::tokenCommand},
+      {"token delete", api::tokenCommand},
+      {"deploy", api::deployCommand},
       {"", [](cli::Invocation& inv) { return runControllerService(inv); }},
   };
   return cli::runProgram(controllerProgram(), handlers, argc, argv, envp);
