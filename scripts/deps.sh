@@ -13,6 +13,7 @@ PACKAGES=(
   # what the tests and the demo start or call
   mosquitto mosquitto-clients sqlite3 tzdata curl iproute2 procps
   prometheus  # promtool lints the /metrics output
+  chromium  # the dashboard's browser test drives it headless through playwright-core
   # database servers and drivers the connector tests start on loopback (TOOLCHAIN.md §4)
   postgresql postgresql-client mariadb-server mariadb-client odbc-postgresql unixodbc
 )

@@ -1,5 +1,7 @@
 #include "controller/service/controller_service.h"
 
+#include "controller/dashboard/dashboard.h"
+
 #include <chrono>
 #include <csignal>
 
@@ -47,8 +49,9 @@ int runControllerService(cli::Invocation& inv) {
   options.tlsKeyFile = cfg.http.tlsKeyFile;
   metrics::Registry registry;
   metrics::registerBuildInfo(registry);
-  auto server = http::HttpServer::start(
-      options, api::controllerHttpHandler(controllerApi, registry), log.child("http"));
+  http::HttpHandler handler = api::controllerHttpHandler(controllerApi, registry);
+  if (cfg.dashboardEnabled) handler = dashboard::withDashboard(std::move(handler));
+  auto server = http::HttpServer::start(options, std::move(handler), log.child("http"));
   if (!server) {
     log.error("HTTP API not started", {{"error", server.status().message()}});
     return 1;
