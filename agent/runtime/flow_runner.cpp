@@ -135,10 +135,34 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
     for (const auto& f : page->failures) {
       addErrors(run, {{"", f.index, 0, "export " + spec.id, f.message, nullptr}});
     }
-    if (!page->records.empty()) {
+    // A full queue pauses the export (back-pressure) until flows consume and retention
+    // frees room; nothing is dropped, and the source is not read further meanwhile.
+    bool paused = false;
+    const auto pausedSince = std::chrono::steady_clock::now();
+    while (!page->records.empty()) {
       auto seq = queue_.append(spec.id, page->records, page->progress);
-      if (!seq) return seq.status().withContext("export " + spec.id);
+      if (seq) break;
+      if (seq.status().code() != StatusCode::kResourceExhausted) {
+        return seq.status().withContext("export " + spec.id);
+      }
+      if (!paused && options_.logger) {
+        options_.logger->warning("queue full: export paused until the flows catch up",
+                                 {{"export", spec.id}, {"error", seq.status().message()}});
+      }
+      paused = true;
+      if (cancelled() || stopReading_) return Status::cancelled("stopping");
+      // Retention deletes consumed pages in batches; a full queue cannot wait for a batch.
+      Status freed = queue_.runRetention();
+      if (!freed.isOk()) return freed.withContext("export " + spec.id);
+      if (std::chrono::steady_clock::now() - pausedSince > options_.maxPause) {
+        return Status::resourceExhausted(
+            "export " + spec.id + ": the queue stayed full for " +
+            std::to_string(options_.maxPause.count()) +
+            " s; flows that read other exports hold it (run them, or raise queue.quotaBytes)");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    if (paused && options_.logger) options_.logger->info("export resumed", {{"export", spec.id}});
     auto committed = source->committed(page->progress);
     if (!committed.ok()) return committed.status.withContext("export " + spec.id);
   }

@@ -70,6 +70,8 @@ class FlowRunner {
     // Where run.started/progress/finished and record.error go (null: nowhere, no controller).
     RunEvents* events = nullptr;
     std::string trigger = "on-demand";
+    // How long an export waits for room in a full queue before the run fails.
+    std::chrono::seconds maxPause{600};
   };
 
   FlowRunner(Options options, queue::LogQueue& queue, const model::Definitions& definitions);
