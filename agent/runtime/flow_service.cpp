@@ -93,6 +93,7 @@ void FlowService::work() {
       const bool idlePoll =
           job.trigger == "listener" && run.counts.read == 0 && run.state == RunState::kSucceeded;
       if (idlePoll) continue;
+      if (options_.metrics != nullptr) countRun(*options_.metrics, run);
       Status stored = runs_.record(run, job.trigger);
       if (!stored.isOk() && options_.logger) {
         options_.logger->error("run not recorded",

@@ -11,6 +11,7 @@
 
 #include "agent/runtime/flow_runner.h"
 #include "agent/runtime/flow_scheduler.h"
+#include "agent/runtime/run_metrics.h"
 #include "agent/runtime/run_store.h"
 
 namespace ferry::agent::runtime {
@@ -26,8 +27,9 @@ class FlowService {
     int workers = 4;
     const secrets::SecretResolver* secrets = nullptr;
     const Logger* logger = nullptr;
-    const Clock* clock = nullptr;  // not owned
-    RunEvents* events = nullptr;   // not owned; null: no controller, no events
+    const Clock* clock = nullptr;          // not owned
+    RunEvents* events = nullptr;           // not owned; null: no controller, no events
+    metrics::Registry* metrics = nullptr;  // not owned; runs and records are counted here
   };
 
   FlowService(Options options, queue::LogQueue& queue, RunStore& runs,

@@ -73,7 +73,7 @@ int runAgentService(cli::Invocation& inv) {
   auto metricsServer = startMetrics(cfg, registry, log);
   std::unique_ptr<LocalFlows> flows;
   if (!cfg.definitions.empty()) {
-    auto started = LocalFlows::start(cfg, inv.stateDir, log);
+    auto started = LocalFlows::start(cfg, inv.stateDir, log, registry);
     if (!started) {
       log.error("local definitions not started", {{"error", started.status().message()}});
       if (metricsServer) metricsServer->stop();
@@ -113,8 +113,9 @@ int runAgentService(cli::Invocation& inv) {
     log.info("stopping", {{"signal", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT")}});
     break;
   }
-  flows.reset();  // the listener stops, then each run finishes the page in hand
+  // Scrapes read the queue: the metrics endpoint stops before the flows' state closes.
   if (metricsServer) metricsServer->stop();
+  flows.reset();  // the listener stops, then each run finishes the page in hand
   log.info("ferry-agent stopped");
   return 0;
 }

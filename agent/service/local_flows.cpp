@@ -21,8 +21,10 @@ Result<std::shared_ptr<const model::Definitions>> loadDefinitions(const std::str
 
 Result<std::unique_ptr<LocalFlows>> LocalFlows::start(const config::AgentConfig& cfg,
                                                       const std::string& stateDir,
-                                                      const Logger& log) {
+                                                      const Logger& log,
+                                                      metrics::Registry& registry) {
   auto out = std::make_unique<LocalFlows>(stateDir, log.child("flows"));
+  out->registry_ = &registry;
   auto secretStore = secrets::SecretStore::open({stateDir, ""});
   if (!secretStore) return secretStore.status();
   out->secrets_ = std::move(*secretStore);
@@ -40,6 +42,7 @@ Result<std::unique_ptr<LocalFlows>> LocalFlows::start(const config::AgentConfig&
   if (!events) return events.status();
   out->outbox_ = std::move(events->outbox);
   out->events_ = std::move(events->events);
+  runtime::registerQueueGauges(registry, *out->queue_, out->outbox_.get());
   FERRY_RETURN_IF_ERROR(out->startFlows(cfg));
   return out;
 }
@@ -65,6 +68,7 @@ Status LocalFlows::startFlows(const config::AgentConfig& cfg) {
   options.logger = &log_;
   options.clock = &clock_;
   options.events = events_.get();
+  options.metrics = registry_;
   service_ =
       std::make_unique<runtime::FlowService>(std::move(options), *queue_, *runs_, definitions_);
   log_.info("running local definitions",

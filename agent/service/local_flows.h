@@ -17,8 +17,10 @@ class LocalFlows {
  public:
   // Reads and validates the definitions file (every problem in the error), opens the state
   // directory's queue, secrets and run history, and starts flows and listener.
+  // Runs and queue figures go to `registry`, which must outlive this object.
   static Result<std::unique_ptr<LocalFlows>> start(const config::AgentConfig& cfg,
-                                                   const std::string& stateDir, const Logger& log);
+                                                   const std::string& stateDir, const Logger& log,
+                                                   metrics::Registry& registry);
   ~LocalFlows();
 
   void tick() { service_->tick(); }
@@ -35,6 +37,7 @@ class LocalFlows {
 
   std::string stateDir_;
   Logger log_;
+  metrics::Registry* registry_ = nullptr;
   SystemClock clock_;
   std::unique_ptr<secrets::SecretStore> secrets_;
   std::unique_ptr<queue::LogQueue> queue_;

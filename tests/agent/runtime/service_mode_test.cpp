@@ -118,9 +118,10 @@ TEST(ServiceModeTest, RunsScheduledAndListenerFlowsAndStopsOnTerm) {
          {"sources", {"events"}},
          {"steps", {{{"import", "events-file"}}}}}}}};
   const int port = testing::freeTcpPort();
+  const int metricsPort = testing::freeTcpPort();
   const std::string config =
       dir.write("agent.json", json({{"definitions", dir.write("defs.json", defs.dump())},
-                                    {"metrics", {{"port", 0}}},
+                                    {"metrics", {{"bind", "127.0.0.1"}, {"port", metricsPort}}},
                                     {"listener", {{"bind", "127.0.0.1"}, {"port", port}}}})
                                   .dump());
   testing::ChildProcess agent({kAgent, "--config", config, "--state", state}, dir.path());
@@ -135,6 +136,27 @@ TEST(ServiceModeTest, RunsScheduledAndListenerFlowsAndStopsOnTerm) {
 
   EXPECT_EQ(post(port, R"([{"event": 1}, {"event": 2}, {"event": 3}])"), 202);
   ASSERT_TRUE(waitForLines(dir.file("out/events.jsonl"), 3)) << agent.stderrText();
+
+  // The runs, records and queue figures are on /metrics, in valid Prometheus text.
+  Poco::Net::HTTPClientSession metrics("127.0.0.1", static_cast<Poco::UInt16>(metricsPort));
+  Poco::Net::HTTPRequest scrape(Poco::Net::HTTPRequest::HTTP_GET, "/metrics",
+                                Poco::Net::HTTPMessage::HTTP_1_1);
+  metrics.sendRequest(scrape);
+  Poco::Net::HTTPResponse scraped;
+  std::ostringstream text;
+  text << metrics.receiveResponse(scraped).rdbuf();
+  const std::string body = text.str();
+  EXPECT_NE(body.find("ferry_agent_runs_total{flow=\"copy-items\",state=\"succeeded\"}"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("ferry_agent_records_total{flow=\"copy-items\",outcome=\"written\"} 102"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("ferry_agent_flow_lag_pages{flow=\"copy-items\",topic=\"items\"} 0"),
+            std::string::npos)
+      << body;
+  auto lint = testing::runProcess({"/usr/bin/promtool", "check", "metrics"}, body);
+  EXPECT_EQ(lint.exitCode, 0) << lint.out << lint.err;
 
   const auto stopAt = std::chrono::steady_clock::now();
   agent.signal(SIGTERM);
