@@ -7,6 +7,7 @@
 
 #include "agent/connectors/odbc/odbc_driver.h"
 #include "tests/agent/connectors/odbc/odbc_engine.h"
+#include "tests/agent/connectors/sql/driver_test_util.h"
 
 namespace ferry::testing {
 namespace {
@@ -16,28 +17,11 @@ using agent::connectors::sql::Params;
 using agent::connectors::sql::SqlDriver;
 using nlohmann::json;
 
+using sql_driver::mustExecute;
+using sql_driver::readAll;
+
 std::unique_ptr<SqlDriver> mustOpen(json settings = odbcTestSettings()) {
-  auto driver = openOdbcDriver(settings);
-  EXPECT_TRUE(driver.isOk()) << driver.status().toString();
-  return driver.isOk() ? std::move(*driver) : nullptr;
-}
-
-Result<std::vector<json>> readAll(SqlDriver& driver, const std::string& sql,
-                                  const Params& params = {}, std::size_t chunk = 1000) {
-  auto cursor = driver.query(sql, params, chunk);
-  if (!cursor.isOk()) return cursor.status();
-  std::vector<json> rows;
-  for (;;) {
-    auto more = (*cursor)->fetch(chunk, rows);
-    if (!more.isOk()) return more.status();
-    if (!*more) break;
-  }
-  return rows;
-}
-
-void mustExecute(SqlDriver& driver, const std::string& sql, const Params& params = {}) {
-  auto r = driver.execute(sql, params);
-  ASSERT_TRUE(r.isOk()) << sql << ": " << r.status().toString();
+  return sql_driver::mustOpen(openOdbcDriver(settings));
 }
 
 TEST(OdbcDriver, ReadsEveryTypeFaithfully) {
