@@ -8,11 +8,13 @@
 namespace ferry::controller::api {
 
 Result<std::unique_ptr<store::Store>> openControllerStore(const config::ControllerConfig& cfg,
-                                                          const std::string& stateDir) {
+                                                          const std::string& stateDir,
+                                                          bool migrate) {
   FERRY_RETURN_IF_ERROR(fs::ensureStateDir(stateDir));
   store::StoreOptions options;
   options.url = cfg.store;
   options.stateDir = stateDir;
+  options.migrate = migrate;
   // The secret store is opened only when a password is needed: most controllers use SQLite.
   options.resolvePassword = [stateDir](const std::string& name) -> Result<std::string> {
     if (name.empty()) return Status::notFound("the store URL names no password secret");

@@ -12,7 +12,10 @@ namespace ferry::controller::api {
 // Opens (and migrates) the store the config's `store` URL names, SQLite in `stateDir` by
 // default. A PostgreSQL password named by the URL's passwordSecret is read from the
 // controller's own secret store in `stateDir`. Creates the state directory if missing.
+// With `migrate` false the schema is left as it is (`ferry-controller migrate` reports what
+// it applies itself).
 Result<std::unique_ptr<store::Store>> openControllerStore(const config::ControllerConfig& cfg,
-                                                          const std::string& stateDir);
+                                                          const std::string& stateDir,
+                                                          bool migrate = true);
 
 }  // namespace ferry::controller::api

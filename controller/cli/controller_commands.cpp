@@ -1,8 +1,12 @@
 #include "controller/cli/controller_commands.h"
 
+#include <iostream>
+
 #include "common/config/config_schemas.h"
+#include "common/config/controller_config.h"
 #include "common/secrets/secret_commands.h"
 #include "controller/api/deploy_command.h"
+#include "controller/api/store_opener.h"
 #include "controller/api/token_command.h"
 #include "controller/service/controller_service.h"
 
@@ -27,7 +31,7 @@ cli::ProgramSpec buildProgram() {
        true},
       {"token list", "", "list API tokens (names, created, last used)", {}, 0, 0, true},
       {"token delete", "NAME", "delete an API token", {}, 1, 1, true},
-      {"migrate", "", "bring the store's schema up to date", {}, 0, 0, false},
+      {"migrate", "", "bring the store's schema up to date", {}, 0, 0, true},
       {"deploy",
        "FILE --url U --token T",
        "send a definitions file to a controller and deploy it",
@@ -41,6 +45,27 @@ cli::ProgramSpec buildProgram() {
       {"secret delete", "NAME", "delete a secret", {}, 1, 1, true},
   };
   return p;
+}
+
+// `ferry-controller migrate`: applies the migrations the configured store lacks and says how
+// many; safe to run again, and while replicas start (they migrate under a lock too).
+int migrateCommand(cli::Invocation& inv) {
+  config::ControllerConfig cfg = config::controllerConfigFromJson(inv.config);
+  auto store = api::openControllerStore(cfg, inv.stateDir, /*migrate=*/false);
+  if (!store) {
+    std::cerr << "ferry-controller: " << store.status().message() << "\n";
+    return 1;
+  }
+  auto applied = (*store)->migrate();
+  auto version = (*store)->schemaVersion();
+  if (!applied || !version) {
+    std::cerr << "ferry-controller: migrate: "
+              << (applied ? version.status() : applied.status()).message() << "\n";
+    return 1;
+  }
+  std::cout << (*store)->backendName() << " store at schema version " << *version << " ("
+            << *applied << " migration(s) applied)\n";
+  return 0;
 }
 
 }  // namespace
@@ -59,6 +84,7 @@ int controllerMain(int argc, char** argv, char** envp) {
       {"token list", api::tokenCommand},
       {"token delete", api::tokenCommand},
       {"deploy", api::deployCommand},
+      {"migrate", migrateCommand},
       {"", [](cli::Invocation& inv) { return runControllerService(inv); }},
   };
   return cli::runProgram(controllerProgram(), handlers, argc, argv, envp);
