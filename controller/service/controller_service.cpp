@@ -1,6 +1,7 @@
 #include "controller/service/controller_service.h"
 
 #include "controller/dashboard/dashboard.h"
+#include "controller/service/fleet_metrics.h"
 
 #include <chrono>
 #include <csignal>
@@ -49,6 +50,7 @@ int runControllerService(cli::Invocation& inv) {
   options.tlsKeyFile = cfg.http.tlsKeyFile;
   metrics::Registry registry;
   metrics::registerBuildInfo(registry);
+  registerFleetMetrics(registry, **store, clock);
   http::HttpHandler handler = api::controllerHttpHandler(controllerApi, registry);
   if (cfg.dashboardEnabled) handler = dashboard::withDashboard(std::move(handler));
   auto server = http::HttpServer::start(options, std::move(handler), log.child("http"));
@@ -58,7 +60,18 @@ int runControllerService(cli::Invocation& inv) {
   }
   log.info("HTTP API listening", {{"bind", cfg.http.bind}, {"port", (*server)->port()}});
 
+  // Retention (runs.retentionDays): old runs and their errors are pruned hourly.
+  auto nextPrune = std::chrono::steady_clock::now();
   for (;;) {
+    if (std::chrono::steady_clock::now() >= nextPrune) {
+      nextPrune += std::chrono::hours(1);
+      const auto cutoff = clock.now() - std::chrono::hours(24) * cfg.runsRetentionDays;
+      auto pruned = (*store)->pruneRuns(
+          std::chrono::duration_cast<std::chrono::milliseconds>(cutoff.time_since_epoch()).count());
+      if (!pruned) {
+        log.warning("runs not pruned", {{"error", pruned.status().message()}});
+      }
+    }
     auto sig = signals.wait(std::chrono::seconds(1));
     if (!sig) continue;
     if (*sig == SIGHUP) {
@@ -68,7 +81,7 @@ int runControllerService(cli::Invocation& inv) {
     log.info("stopping", {{"signal", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT")}});
     break;
   }
-  (*server)->stop();
+  (*server)->stop();  // before the store closes: scrapes read it
   log.info("ferry-controller stopped");
   return 0;
 }
