@@ -6,6 +6,7 @@
 #include "agent/cli/errors_command.h"
 #include "agent/cli/preview_command.h"
 #include "agent/cli/run_command.h"
+#include "agent/cli/status_command.h"
 #include "agent/service/agent_service.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
@@ -72,7 +73,13 @@ cli::ProgramSpec buildProgram() {
        0,
        0,
        false},
-      {"status", "", "flows, last runs, queue depth, outbox backlog", {}, 0, 0, false},
+      {"status",
+       "[--json]",
+       "flows, last and next runs, queue lag, outbox backlog, open errors",
+       {{"json", false, "", "one JSON object"}},
+       0,
+       0,
+       true},
   };
   return p;
 }
@@ -132,6 +139,7 @@ int agentMain(int argc, char** argv, char** envp) {
       {"errors list", errorsCommand},
       {"errors retry", errorsCommand},
       {"errors resolve", errorsCommand},
+      {"status", statusCommand},
   };
   return cli::runProgram(agentProgram(), handlers, argc, argv, envp);
 }

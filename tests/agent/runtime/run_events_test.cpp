@@ -100,6 +100,17 @@ TEST(RunEventsTest, WithAControllerConfiguredEventsWaitInTheOutbox) {
   auto listed = runProcess({kAgent, "errors", "list", "--json", "--state", state});
   ASSERT_EQ(listed.exitCode, 0);
   EXPECT_EQ(json::parse(listed.out)["id"], errorEvent["errorId"]);
+
+  // status sums it up from the state directory.
+  auto status = runProcess({kAgent, "status", "--json", "--config", config, "--state", state});
+  ASSERT_EQ(status.exitCode, 0) << status.err;
+  const json summary = json::parse(status.out);
+  ASSERT_EQ(summary["flows"].size(), 1u) << status.out;
+  EXPECT_EQ(summary["flows"][0]["flow"], "amounts");
+  EXPECT_EQ(summary["flows"][0]["lastRun"]["state"], "partial");
+  EXPECT_EQ(summary["flows"][0]["lagPages"], 0);
+  EXPECT_EQ(summary["openErrors"], 1);
+  EXPECT_EQ(summary["outboxBacklog"], types.size());
 }
 
 TEST(RunEventsTest, WithoutAControllerNoEventsAreWritten) {
