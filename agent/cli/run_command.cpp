@@ -149,7 +149,10 @@ int runFlowsCommand(cli::Invocation& inv) {
   options.secrets = secretStore->get();
   options.logger = &log;
   options.onProgress = [&printer](const runtime::RunSummary& run) { printer.update(run); };
-  auto history = runtime::RunStore::open({inv.stateDir});
+  runtime::RunStore::Options historyOptions;
+  historyOptions.stateDir = inv.stateDir;
+  historyOptions.errorsQuotaBytes = cfg.errorsQuotaBytes;
+  auto history = runtime::RunStore::open(historyOptions);
   if (!history) {
     std::cerr << "ferry-agent: " << history.status().message() << "\n";
     return 1;

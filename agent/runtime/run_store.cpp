@@ -74,16 +74,22 @@ Status RunStore::record(const RunSummary& run, const std::string& trigger) {
       .bind(11, epochMs(run.startedAt))
       .bind(12, run.error);
   FERRY_RETURN_IF_ERROR(insert->run());
-  auto open = db_->prepare("SELECT count(*) FROM run_errors WHERE state = 'open'");
+  auto open = db_->prepare(
+      "SELECT count(*), coalesce(sum(length(record) + length(message)), 0) FROM run_errors "
+      "WHERE state = 'open'");
   if (!open) return open.status();
   auto counted = open->step();
   if (!counted) return counted.status();
   std::size_t stored = static_cast<std::size_t>(open->columnInt(0));
+  std::int64_t bytes = open->columnInt(1);
   open->reset();
   auto error = db_->prepare("INSERT INTO run_errors VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?)");
   if (!error) return error.status();
   for (const auto& e : run.errors) {
-    if (stored >= options_.maxOpenErrors) break;  // the run's failed count still says it
+    // Beyond the quota the run's failed count still says how many there were.
+    const std::string recordText = e.record.dump();
+    bytes += static_cast<std::int64_t>(recordText.size() + e.message.size());
+    if (stored >= options_.maxOpenErrors || bytes > options_.errorsQuotaBytes) break;
     std::string id = e.errorId;
     if (id.empty()) {
       auto fresh = queue::randomUuid();
@@ -96,7 +102,7 @@ Status RunStore::record(const RunSummary& run, const std::string& trigger) {
         .bind(4, static_cast<std::int64_t>(e.stepIndex))
         .bind(5, e.step)
         .bind(6, e.message)
-        .bind(7, e.record.dump())
+        .bind(7, recordText)
         .bind(8, isoTime(run.finishedAt));
     FERRY_RETURN_IF_ERROR(error->run());
     ++stored;
@@ -201,18 +207,20 @@ Result<std::size_t> RunStore::resolve(const std::vector<std::string>& errorIds) 
   return changed;
 }
 
-Result<std::size_t> RunStore::prune(std::chrono::system_clock::time_point cutoff) {
+Result<std::size_t> RunStore::prune(std::chrono::system_clock::time_point runsCutoff,
+                                    std::chrono::system_clock::time_point errorsCutoff) {
   std::lock_guard lock(mutex_);
   queue::Transaction tx(*db_);
   FERRY_RETURN_IF_ERROR(tx.begin());
   auto errors = db_->prepare(
-      "DELETE FROM run_errors WHERE run_id IN (SELECT run_id FROM runs WHERE started_ms < ?)");
+      "DELETE FROM run_errors WHERE run_id IN (SELECT run_id FROM runs WHERE started_ms < ?) "
+      "OR created_at < ?");
   auto runs = db_->prepare("DELETE FROM runs WHERE started_ms < ?");
   if (!errors) return errors.status();
   if (!runs) return runs.status();
-  errors->bind(1, epochMs(cutoff));
+  errors->bind(1, epochMs(runsCutoff)).bind(2, isoTime(errorsCutoff));
   FERRY_RETURN_IF_ERROR(errors->run());
-  runs->bind(1, epochMs(cutoff));
+  runs->bind(1, epochMs(runsCutoff));
   FERRY_RETURN_IF_ERROR(runs->run());
   const auto deleted = static_cast<std::size_t>(sqlite3_changes(db_->handle()));
   FERRY_RETURN_IF_ERROR(tx.commit());

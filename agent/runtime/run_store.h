@@ -48,6 +48,9 @@ class RunStore {
   struct Options {
     std::string stateDir;
     std::size_t maxOpenErrors = 100000;
+    // agent.json errors.quotaBytes: open errors (record and message) beyond it are counted
+    // in their run but not stored.
+    std::int64_t errorsQuotaBytes = std::int64_t{256} << 20;
   };
   static Result<std::unique_ptr<RunStore>> open(const Options& options);
   ~RunStore();
@@ -61,8 +64,10 @@ class RunStore {
   Result<std::vector<StoredError>> errors(const std::string& state, std::size_t limit);
   // Marks errors resolved; kNotFound names the first unknown id. Returns how many changed.
   Result<std::size_t> resolve(const std::vector<std::string>& errorIds);
-  // Deletes runs (and their errors) that finished before `cutoff`.
-  Result<std::size_t> prune(std::chrono::system_clock::time_point cutoff);
+  // Deletes runs (and their errors) that started before `runsCutoff`, and errors (of any
+  // run) created before `errorsCutoff`; returns how many runs went.
+  Result<std::size_t> prune(std::chrono::system_clock::time_point runsCutoff,
+                            std::chrono::system_clock::time_point errorsCutoff);
 
   RunStore(std::unique_ptr<queue::Connection> db, Options options);  // use open()
 

@@ -35,7 +35,10 @@ Result<std::unique_ptr<LocalFlows>> LocalFlows::start(const config::AgentConfig&
   auto queue = queue::LogQueue::open(queueOptions);
   if (!queue) return queue.status();
   out->queue_ = std::move(*queue);
-  auto runs = runtime::RunStore::open({stateDir});
+  runtime::RunStore::Options runOptions;
+  runOptions.stateDir = stateDir;
+  runOptions.errorsQuotaBytes = cfg.errorsQuotaBytes;
+  auto runs = runtime::RunStore::open(runOptions);
   if (!runs) return runs.status();
   out->runs_ = std::move(*runs);
   auto events = runtime::openRunEvents(cfg, stateDir, out->log_);
@@ -48,6 +51,8 @@ Result<std::unique_ptr<LocalFlows>> LocalFlows::start(const config::AgentConfig&
 }
 
 Status LocalFlows::startFlows(const config::AgentConfig& cfg) {
+  runsRetentionDays_ = cfg.runsRetentionDays;
+  errorsRetentionDays_ = cfg.errorsRetentionDays;
   auto defs = loadDefinitions(cfg.definitions);
   if (!defs) return defs.status();
   if (listener_) {
@@ -75,6 +80,18 @@ Status LocalFlows::startFlows(const config::AgentConfig& cfg) {
             {{"file", cfg.definitions},
              {"flows", static_cast<std::int64_t>(definitions_->flows.size())}});
   return Status::ok();
+}
+
+void LocalFlows::tick() {
+  service_->tick();
+  // Retention (runs.retentionDays, errors.retentionDays), at most hourly.
+  const auto now = std::chrono::steady_clock::now();
+  if (now < nextPrune_) return;
+  nextPrune_ = now + std::chrono::hours(1);
+  const auto wall = clock_.now();
+  auto pruned = runs_->prune(wall - std::chrono::hours(24) * runsRetentionDays_,
+                             wall - std::chrono::hours(24) * errorsRetentionDays_);
+  if (!pruned) log_.warning("run history not pruned", {{"error", pruned.status().message()}});
 }
 
 Status LocalFlows::reload(const config::AgentConfig& cfg) {

@@ -23,7 +23,8 @@ class LocalFlows {
                                                    metrics::Registry& registry);
   ~LocalFlows();
 
-  void tick() { service_->tick(); }
+  // Hands due flows to the workers; prunes the run history hourly.
+  void tick();
   // Re-reads the definitions file; when it is valid, running flows finish their page and
   // the new definitions take over (listener routes are swapped at once). When it is not,
   // the running ones stay and the error is returned.
@@ -39,6 +40,9 @@ class LocalFlows {
   Logger log_;
   metrics::Registry* registry_ = nullptr;
   SystemClock clock_;
+  int runsRetentionDays_ = 30;
+  int errorsRetentionDays_ = 30;
+  std::chrono::steady_clock::time_point nextPrune_{};
   std::unique_ptr<secrets::SecretStore> secrets_;
   std::unique_ptr<queue::LogQueue> queue_;
   std::unique_ptr<runtime::RunStore> runs_;
