@@ -1,10 +1,13 @@
 #include "agent/cli/preview_command.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "agent/cli/check_command.h"
+#include "agent/connectors/registry.h"
+#include "agent/runtime/page_processor.h"
 #include "common/model/definitions.h"
 #include "common/model/flow_pipeline.h"
 #include "common/schema/suggest.h"
@@ -15,25 +18,41 @@ using nlohmann::json;
 
 namespace {
 
-// The flow's steps, compiled once; lookups print as skipped until the connectors fetch
-// rows (no connection is opened and nothing is written).
+// The flow's steps, compiled once, with its lookups opened for real when they can be (a
+// lookup whose connection does not open is reported on stderr and shows as "skipped"), so
+// the preview shows the rows the flow would merge. Nothing is written.
 class FlowPreview {
  public:
-  static Result<FlowPreview> build(const model::Definitions& defs, const model::Flow& flow) {
-    auto pipeline = model::buildPipeline(defs, flow);
-    if (!pipeline) return pipeline.status();
-    return FlowPreview(std::move(*pipeline));
+  static Result<FlowPreview> build(const model::Definitions& defs, const model::Flow& flow,
+                                   const connectors::ConnectorContext& context) {
+    runtime::PageProcessor::Connectors connectors;
+    for (const auto& step : flow.steps) {
+      if (step.type != model::Step::Type::kLookup || connectors.lookups.count(step.ref)) continue;
+      const auto* lookup = defs.findLookup(step.ref);
+      const auto* c = lookup ? defs.findConnection(lookup->connection) : nullptr;
+      const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
+      if (impl == nullptr || !impl->openLookup) continue;
+      auto opened = impl->openLookup(*c, *lookup, context);
+      if (!opened) {
+        std::cerr << "ferry-agent: lookup " << step.ref
+                  << " not opened, its rows are skipped: " << opened.status().message() << "\n";
+        continue;
+      }
+      connectors.lookups[step.ref] = std::move(*opened);
+    }
+    auto processor = runtime::PageProcessor::create(defs, flow, std::move(connectors));
+    if (!processor) return processor.status();
+    return FlowPreview(std::move(*processor));
   }
-  json run(const json& record) const {
-    return transform::previewJson(pipeline_.run(record, nullptr));
-  }
+  json run(const json& record) { return processor_->preview({record}).at(0); }
 
  private:
-  explicit FlowPreview(transform::StepPipeline pipeline) : pipeline_(std::move(pipeline)) {}
-  transform::StepPipeline pipeline_;
+  explicit FlowPreview(std::unique_ptr<runtime::PageProcessor> processor)
+      : processor_(std::move(processor)) {}
+  std::unique_ptr<runtime::PageProcessor> processor_;
 };
 
-int previewStream(const FlowPreview& preview, std::istream& in) {
+int previewStream(FlowPreview& preview, std::istream& in) {
   int malformed = 0;
   std::string line;
   for (std::size_t n = 1; std::getline(in, line); ++n) {
@@ -85,7 +104,15 @@ int previewCommand(cli::Invocation& inv) {
     std::cerr << message << "\n";
     return 2;
   }
-  auto preview = FlowPreview::build(*defs, *flow);
+  // Secrets for the lookups' connections come from the state directory, when it has them.
+  std::unique_ptr<secrets::SecretStore> secretStore;
+  if (std::filesystem::is_directory(inv.stateDir)) {
+    auto opened = secrets::SecretStore::open({inv.stateDir, ""});
+    if (opened) secretStore = std::move(*opened);
+  }
+  Logger log = inv.logger.child("preview");
+  connectors::ConnectorContext context{secretStore.get(), inv.stateDir, &log};
+  auto preview = FlowPreview::build(*defs, *flow, context);
   if (!preview) {
     std::cerr << "ferry-agent: flow '" << flowId << "': " << preview.status().message() << "\n";
     return 1;

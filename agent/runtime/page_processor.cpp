@@ -119,4 +119,57 @@ PageResult PageProcessor::process(const connectors::PageId& pageId,
   return result;
 }
 
+std::vector<json> PageProcessor::preview(const std::vector<json>& records) {
+  std::vector<json> current = records;
+  std::vector<json> out(records.size());
+  std::vector<bool> alive(records.size(), true);
+  for (auto& o : out) {
+    o = {{"filtered", false}, {"imports", json::object()}, {"errors", json::array()}};
+  }
+  for (auto& segment : segments_) {
+    std::unique_ptr<transform::LookupRows> lookupRows;
+    std::string lookupNote;
+    if (!segment.lookupId.empty()) {
+      auto source = connectors_.lookups.find(segment.lookupId);
+      if (source == connectors_.lookups.end()) {
+        lookupNote = "skipped";
+      } else {
+        std::vector<json> batch;
+        for (std::size_t i = 0; i < current.size(); ++i) {
+          if (alive[i]) batch.push_back(current[i]);
+        }
+        auto fetched = source->second->fetch(batch);
+        if (fetched.outcome.ok()) {
+          lookupRows = std::move(fetched.rows);
+        } else {
+          lookupNote = "failed: " + fetched.outcome.status.message();
+        }
+      }
+    }
+    for (std::size_t i = 0; i < current.size(); ++i) {
+      if (!alive[i]) continue;
+      if (!lookupNote.empty()) out[i]["lookups"][segment.lookupId] = lookupNote;
+      transform::RecordOutcome outcome = segment.pipeline.run(current[i], lookupRows.get());
+      for (auto& [importId, imported] : outcome.imports) {
+        if (!imported.skipped) out[i]["imports"][importId] = std::move(imported.row);
+      }
+      for (const auto& e : outcome.errors) {
+        out[i]["errors"].push_back({{"step", e.step},
+                                    {"stepIndex", segment.firstStep + e.stepIndex},
+                                    {"message", e.message}});
+      }
+      current[i] = std::move(outcome.output);
+      if (outcome.failed()) alive[i] = false;
+      if (outcome.filtered) {
+        alive[i] = false;
+        out[i]["filtered"] = true;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i]["output"] = out[i]["filtered"].get<bool>() ? json(nullptr) : current[i];
+  }
+  return out;
+}
+
 }  // namespace ferry::agent::runtime

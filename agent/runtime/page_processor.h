@@ -57,6 +57,11 @@ class PageProcessor {
 
   PageResult process(const connectors::PageId& pageId, const std::vector<nlohmann::json>& records);
 
+  // The steps on `records` without writing anything: per record, what `ferry-agent preview`
+  // prints ({"filtered", "output", "imports": {id: row}, "errors": […]}, and "lookups":
+  // {id: "skipped" | "failed: …"} for lookups whose rows were not fetched).
+  std::vector<nlohmann::json> preview(const std::vector<nlohmann::json>& records);
+
   struct Segment {
     std::size_t firstStep = 0;
     std::string lookupId;  // "" when the segment does not start with a lookup

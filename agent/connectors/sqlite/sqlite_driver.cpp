@@ -3,6 +3,7 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "agent/connectors/sql/sql_connector.h"
 #include "agent/connectors/sql/sql_values.h"
@@ -204,7 +205,27 @@ Result<std::unique_ptr<sql::SqlDriver>> openSqliteDriver(const nlohmann::json& s
 }
 
 ConnectorImpl sqliteConnectorImpl() {
-  return sql::sqlConnectorImpl("sqlite", openSqliteDriver);
+  ConnectorImpl impl = sql::sqlConnectorImpl("sqlite", openSqliteDriver);
+  // Only imports create a missing database file; reading one that is not there is an error
+  // (a typo in `path` must not leave an empty database behind).
+  auto mustExist = [](const model::Connection& c) -> Status {
+    const std::string path = c.settings.value("path", std::string());
+    if (::access(path.c_str(), F_OK) == 0) return Status::ok();
+    return Status::failedPrecondition("connection " + c.id + ": no SQLite database at " + path);
+  };
+  impl.openSource = [mustExist, open = impl.openSource](
+                        const model::Connection& c, const model::Export& e,
+                        const ConnectorContext& ctx) -> Result<std::unique_ptr<Source>> {
+    FERRY_RETURN_IF_ERROR(mustExist(c));
+    return open(c, e, ctx);
+  };
+  impl.openLookup = [mustExist, open = impl.openLookup](
+                        const model::Connection& c, const model::Lookup& l,
+                        const ConnectorContext& ctx) -> Result<std::unique_ptr<LookupSource>> {
+    FERRY_RETURN_IF_ERROR(mustExist(c));
+    return open(c, l, ctx);
+  };
+  return impl;
 }
 
 }  // namespace ferry::agent::connectors
