@@ -8,6 +8,7 @@
 #include "agent/connectors/registry.h"
 #include "agent/queue/log_queue.h"
 #include "agent/runtime/page_processor.h"
+#include "agent/runtime/run_events.h"
 #include "agent/runtime/run_store.h"
 #include "common/config/agent_config.h"
 #include "common/model/definitions.h"
@@ -17,6 +18,20 @@ namespace ferry::agent {
 namespace {
 
 using nlohmann::json;
+
+// Tells the controller (through the outbox, when one is configured) that errors closed.
+void announceClosed(cli::Invocation& inv, const std::vector<std::string>& ids,
+                    const std::string& how) {
+  if (ids.empty()) return;
+  config::AgentConfig cfg = config::agentConfigFromJson(inv.config);
+  Logger log = inv.logger.child("errors");
+  auto events = runtime::openRunEvents(cfg, inv.stateDir, log);
+  if (!events) {
+    std::cerr << "ferry-agent: the controller is not told: " << events.status().message() << "\n";
+    return;
+  }
+  if (events->events) events->events->emit("error.closed", {{"errorIds", ids}, {"how", how}});
+}
 
 int listErrors(runtime::RunStore& store, const cli::ParsedCommand& cmd) {
   auto errors = store.errors(cmd.has("all") ? "" : "open", 10000);
@@ -144,6 +159,7 @@ int retryErrors(runtime::RunStore& store, cli::Invocation& inv) {
   Logger log = inv.logger.child("errors");
   connectors::ConnectorContext context{secretStore->get(), inv.stateDir, &log};
   int exit = 0;
+  std::vector<std::string> retried;
   for (const auto& id : cmd.args) {
     auto it = std::find_if(all->begin(), all->end(),
                            [&](const runtime::StoredError& e) { return e.errorId == id; });
@@ -171,8 +187,10 @@ int retryErrors(runtime::RunStore& store, cli::Invocation& inv) {
       continue;
     }
     auto resolved = store.resolve({id});
+    if (resolved) retried.push_back(id);
     std::cout << id << (resolved ? ": retried, resolved\n" : ": retried, not marked resolved\n");
   }
+  announceClosed(inv, retried, "retried");
   return exit;
 }
 
@@ -197,6 +215,7 @@ int errorsCommand(cli::Invocation& inv) {
     return 1;
   }
   std::cout << *changed << " error(s) resolved\n";
+  announceClosed(inv, inv.command.args, "resolved");
   return 0;
 }
 

@@ -101,6 +101,18 @@ TEST(RunEventsTest, WithAControllerConfiguredEventsWaitInTheOutbox) {
   ASSERT_EQ(listed.exitCode, 0);
   EXPECT_EQ(json::parse(listed.out)["id"], errorEvent["errorId"]);
 
+  // Resolving the error tells the controller too.
+  auto resolved = runProcess({kAgent, "errors", "resolve", errorEvent["errorId"].get<std::string>(),
+                              "--config", config, "--state", state});
+  ASSERT_EQ(resolved.exitCode, 0) << resolved.err;
+  auto after = (*outbox)->pending(0, 100);
+  ASSERT_TRUE(after.isOk());
+  ASSERT_EQ(after->back().type, "error.closed");
+  const json closed = json::parse(after->back().body);
+  EXPECT_TRUE(protocol::validateEventBody("error.closed", closed).isOk()) << closed;
+  EXPECT_EQ(closed["errorIds"], json::array({errorEvent["errorId"]}));
+  EXPECT_EQ(closed["how"], "resolved");
+
   // status sums it up from the state directory.
   auto status = runProcess({kAgent, "status", "--json", "--config", config, "--state", state});
   ASSERT_EQ(status.exitCode, 0) << status.err;
@@ -109,8 +121,8 @@ TEST(RunEventsTest, WithAControllerConfiguredEventsWaitInTheOutbox) {
   EXPECT_EQ(summary["flows"][0]["flow"], "amounts");
   EXPECT_EQ(summary["flows"][0]["lastRun"]["state"], "partial");
   EXPECT_EQ(summary["flows"][0]["lagPages"], 0);
-  EXPECT_EQ(summary["openErrors"], 1);
-  EXPECT_EQ(summary["outboxBacklog"], types.size());
+  EXPECT_EQ(summary["openErrors"], 0);
+  EXPECT_EQ(summary["outboxBacklog"], types.size() + 1);
 }
 
 TEST(RunEventsTest, WithoutAControllerNoEventsAreWritten) {
