@@ -24,10 +24,13 @@ std::string randomPassword() {
 }
 
 // As root, servers refuse to run (PostgreSQL) or should not run as root: they run as the
-// package's system user, which must own their data dir and reach it.
+// package's system user, which must own their data dir and reach it. setpriv execs the
+// command in place (runuser would stay as its parent), so a signal to the child process
+// reaches the server itself and nothing outlives the test.
 std::vector<std::string> asUser(const std::string& user, std::vector<std::string> argv) {
   if (::geteuid() != 0) return argv;
-  std::vector<std::string> out = {"/usr/sbin/runuser", "-u", user, "--"};
+  std::vector<std::string> out = {"/usr/bin/setpriv", "--reuid=" + user, "--regid=" + user,
+                                  "--init-groups", "--"};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }
@@ -91,6 +94,20 @@ PostgresServer::PostgresServer(DatabaseServerOptions options)
                                        "--pwfile=" + pwfile, "-U", "ferry", "-E", "UTF8",
                                        "--locale=C.UTF-8", "--no-sync"})),
         "initdb");
+  durable_ = options.durable;
+  launch();
+  // Accepting TCP precedes accepting logins for a moment (startup recovery).
+  for (int i = 0;; ++i) {
+    auto r = runProcess({binDir_ + "/psql", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
+                         "ferry", "-d", "postgres", "-Atc", "CREATE DATABASE ferry"},
+                        "", {{"PGPASSWORD", password_}});
+    if (r.exitCode == 0) break;
+    if (i > 200) throw std::runtime_error("PostgreSQL is not accepting logins: " + r.err);
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+}
+
+void PostgresServer::launch() {
   std::vector<std::string> argv = {binDir_ + "/postgres",
                                    "-D",
                                    dataDir_,
@@ -102,7 +119,7 @@ PostgresServer::PostgresServer(DatabaseServerOptions options)
                                    "listen_addresses=127.0.0.1",
                                    "-c",
                                    "max_connections=50"};
-  if (!options.durable) {
+  if (!durable_) {
     for (const char* setting : {"fsync=off", "synchronous_commit=off", "full_page_writes=off"}) {
       argv.push_back("-c");
       argv.push_back(setting);
@@ -110,13 +127,28 @@ PostgresServer::PostgresServer(DatabaseServerOptions options)
   }
   process_ = std::make_unique<ChildProcess>(asUser("postgres", argv), dir_.path());
   waitAccepting(port_, *process_, "postgres");
-  // Accepting TCP precedes accepting logins for a moment (startup recovery).
+}
+
+void PostgresServer::kill() {
+  if (!process_) return;
+  process_->signal(SIGKILL);
+  process_->wait(std::chrono::seconds(10));
+  process_.reset();
+  // The port frees with the postmaster; its backends notice its death and exit on their own,
+  // and the next postmaster waits for their shared memory (the pid file tells it which).
+  for (int i = 0; i < 500 && tcpAccepting(port_); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void PostgresServer::start() {
+  launch();
   for (int i = 0;; ++i) {
     auto r = runProcess({binDir_ + "/psql", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
-                         "ferry", "-d", "postgres", "-Atc", "CREATE DATABASE ferry"},
+                         "ferry", "-d", "ferry", "-Atc", "SELECT 1"},
                         "", {{"PGPASSWORD", password_}});
-    if (r.exitCode == 0) break;
-    if (i > 200) throw std::runtime_error("PostgreSQL is not accepting logins: " + r.err);
+    if (r.exitCode == 0) return;
+    if (i > 400) throw std::runtime_error("PostgreSQL did not come back: " + r.err);
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
 }

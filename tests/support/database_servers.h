@@ -35,12 +35,20 @@ class PostgresServer {
   const TempDir& dir() const { return dir_; }
   std::string binDir() const { return binDir_; }
 
+  // SIGKILLs the server (an outage, a crash) and starts it again on the same port and data;
+  // start() waits until it accepts logins.
+  void kill();
+  void start();
+
  private:
+  void launch();
+
   TempDir dir_;
   int port_ = 0;
   std::string password_;
   std::string binDir_;
   std::string dataDir_;
+  bool durable_ = false;
   std::unique_ptr<ChildProcess> process_;
 };
 
