@@ -2,6 +2,7 @@
 // a lookup, a map, a PostgreSQL upsert and a JSON Lines file, two flows sharing the export.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -114,6 +115,15 @@ TEST(RunCommandTest, MovesRowsThroughTheQueueWithDeltasLookupsAndPerRecordErrors
   EXPECT_EQ(pg.psql("SELECT customer IS NULL FROM dwh_orders WHERE order_id = 2"), "t\n");
   EXPECT_EQ(lineCount(dir.file("files/audit.jsonl")), 3000u);  // the second flow got every row
   EXPECT_EQ(first.err.find(pg.password()), std::string::npos) << "password in the log";
+  // Nor in any file of the state directory (queue, run history, errors); the secret store
+  // holds it encrypted.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.file("state"))) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    EXPECT_EQ(bytes.str().find(pg.password()), std::string::npos) << entry.path();
+  }
 
   // The failed record is kept with its step; an edited record retried from that step lands.
   auto listed = runProcess({kAgent, "errors", "list", "--json", "--state", dir.file("state")});
