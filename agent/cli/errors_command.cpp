@@ -5,11 +5,11 @@
 #include <sstream>
 
 #include "agent/cli/check_command.h"
-#include "agent/connectors/registry.h"
 #include "agent/queue/log_queue.h"
 #include "agent/runtime/page_processor.h"
 #include "agent/runtime/run_events.h"
 #include "agent/runtime/run_store.h"
+#include "agent/runtime/step_connectors.h"
 #include "common/config/agent_config.h"
 #include "common/model/definitions.h"
 
@@ -78,29 +78,9 @@ Result<runtime::PageResult> retryOne(const runtime::StoredError& error, const js
   model::Flow rest = *flow;
   rest.steps.assign(flow->steps.begin() + static_cast<std::ptrdiff_t>(error.stepIndex),
                     flow->steps.end());
-  runtime::PageProcessor::Connectors connectors;
-  for (const auto& step : rest.steps) {
-    const std::string& ref = step.ref;
-    if (step.type == model::Step::Type::kLookup && !connectors.lookups.count(ref)) {
-      const auto* lookup = defs.findLookup(ref);
-      const auto* c = lookup ? defs.findConnection(lookup->connection) : nullptr;
-      const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
-      if (!impl || !impl->openLookup) return Status::unimplemented("lookup " + ref);
-      auto opened = impl->openLookup(*c, *lookup, context);
-      if (!opened) return opened.status();
-      connectors.lookups[ref] = std::move(*opened);
-    }
-    if (step.type == model::Step::Type::kImport && !connectors.imports.count(ref)) {
-      const auto* import = defs.findImport(ref);
-      const auto* c = import ? defs.findConnection(import->connection) : nullptr;
-      const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
-      if (!impl || !impl->openDestination) return Status::unimplemented("import " + ref);
-      auto opened = impl->openDestination(*c, *import, context);
-      if (!opened) return opened.status();
-      connectors.imports[ref] = std::move(*opened);
-    }
-  }
-  auto processor = runtime::PageProcessor::create(defs, rest, std::move(connectors));
+  auto connectors = runtime::openStepConnectors(defs, rest, context);
+  if (!connectors) return connectors.status();
+  auto processor = runtime::PageProcessor::create(defs, rest, std::move(*connectors));
   if (!processor) return processor.status();
   // Each retried error is its own one-page topic, so a destination's checkpoint makes the
   // retry exactly once even when the command is repeated after a crash.

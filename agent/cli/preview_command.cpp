@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/cli/check_command.h"
-#include "agent/connectors/registry.h"
 #include "agent/runtime/page_processor.h"
+#include "agent/runtime/step_connectors.h"
 #include "common/model/definitions.h"
 #include "common/model/flow_pipeline.h"
 #include "common/schema/suggest.h"
@@ -25,22 +25,15 @@ class FlowPreview {
  public:
   static Result<FlowPreview> build(const model::Definitions& defs, const model::Flow& flow,
                                    const connectors::ConnectorContext& context) {
-    runtime::PageProcessor::Connectors connectors;
-    for (const auto& step : flow.steps) {
-      if (step.type != model::Step::Type::kLookup || connectors.lookups.count(step.ref)) continue;
-      const auto* lookup = defs.findLookup(step.ref);
-      const auto* c = lookup ? defs.findConnection(lookup->connection) : nullptr;
-      const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
-      if (impl == nullptr || !impl->openLookup) continue;
-      auto opened = impl->openLookup(*c, *lookup, context);
-      if (!opened) {
-        std::cerr << "ferry-agent: lookup " << step.ref
-                  << " not opened, its rows are skipped: " << opened.status().message() << "\n";
-        continue;
-      }
-      connectors.lookups[step.ref] = std::move(*opened);
-    }
-    auto processor = runtime::PageProcessor::create(defs, flow, std::move(connectors));
+    runtime::StepConnectorOptions options;
+    options.imports = false;
+    options.lookupUnavailable = [](const std::string& id, const Status& why) {
+      std::cerr << "ferry-agent: lookup " << id
+                << " not opened, its rows are skipped: " << why.message() << "\n";
+    };
+    auto connectors = runtime::openStepConnectors(defs, flow, context, options);
+    if (!connectors) return connectors.status();
+    auto processor = runtime::PageProcessor::create(defs, flow, std::move(*connectors));
     if (!processor) return processor.status();
     return FlowPreview(std::move(*processor));
   }

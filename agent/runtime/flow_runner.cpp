@@ -7,6 +7,7 @@
 #include "agent/connectors/registry.h"
 #include "agent/queue/sqlite_db.h"
 #include "agent/runtime/run_store.h"
+#include "agent/runtime/step_connectors.h"
 
 namespace ferry::agent::runtime {
 
@@ -245,49 +246,17 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
                          {"flowId", run.flowId},
                          {"trigger", options_.trigger},
                          {"startedAt", isoTime(run.startedAt)}});
-    Status status = Status::ok();
-    PageProcessor::Connectors connectors;
     // The destinations and lookups open first: a flow that cannot write reads nothing.
-    for (const auto& step : flow->steps) {
-      if (!status.isOk()) break;
-      if (step.type == model::Step::Type::kLookup && !connectors.lookups.count(step.ref)) {
-        const model::Lookup* lookup = definitions_.findLookup(step.ref);
-        const model::Connection* c =
-            lookup ? definitions_.findConnection(lookup->connection) : nullptr;
-        const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
-        if (impl == nullptr || !impl->openLookup) {
-          status = Status::unimplemented("lookup " + step.ref + ": its connection cannot look up");
-          break;
-        }
-        auto opened = withRetries("open lookup " + step.ref, [&]() -> connectors::Outcome {
-          auto l = impl->openLookup(*c, *lookup, context);
-          if (!l) return l.status();
-          connectors.lookups[step.ref] = std::move(*l);
-          return {};
-        });
-        status = opened.status;
-      }
-      if (step.type == model::Step::Type::kImport && !connectors.imports.count(step.ref)) {
-        const model::Import* import = definitions_.findImport(step.ref);
-        const model::Connection* c =
-            import ? definitions_.findConnection(import->connection) : nullptr;
-        const auto* impl = c ? connectors::findConnectorImpl(c->type) : nullptr;
-        if (impl == nullptr || !impl->openDestination) {
-          status = Status::unimplemented("import " + step.ref + ": its connection cannot import");
-          break;
-        }
-        auto opened = withRetries("open import " + step.ref, [&]() -> connectors::Outcome {
-          auto d = impl->openDestination(*c, *import, context);
-          if (!d) return d.status();
-          connectors.imports[step.ref] = std::move(*d);
-          return {};
-        });
-        status = opened.status;
-      }
-    }
+    StepConnectorOptions connectorOptions;
+    connectorOptions.attempt = [this](const std::string& what,
+                                      const std::function<connectors::Outcome()>& open) {
+      return withRetries(what, open);
+    };
+    auto connectors = openStepConnectors(definitions_, *flow, context, connectorOptions);
+    Status status = connectors.status();
     std::unique_ptr<PageProcessor> processor;
     if (status.isOk()) {
-      auto created = PageProcessor::create(definitions_, *flow, std::move(connectors));
+      auto created = PageProcessor::create(definitions_, *flow, std::move(*connectors));
       if (created) {
         processor = std::move(*created);
       } else {

@@ -39,8 +39,18 @@ void FlowService::tick() {
   std::lock_guard lock(mutex_);
   if (stopping_) return;
   for (auto& id : scheduler_.takeDue()) jobs_.push_back({std::move(id), "schedule"});
-  for (const auto& id : listenerFlows_) {
-    if (scheduler_.startOnDemand(id)) jobs_.push_back({id, "listener"});
+  if (!listenerFlows_.empty()) {
+    // A listener flow runs only when posts are waiting for it: opening its destinations
+    // every second for nothing would load them for no work.
+    auto stats = queue_.stats();
+    for (const auto& id : listenerFlows_) {
+      bool waiting = !stats;  // unknown: look anyway
+      if (stats) {
+        for (const auto& c : stats->consumers)
+          waiting = waiting || (c.consumer == id && c.lagPages > 0);
+      }
+      if (waiting && scheduler_.startOnDemand(id)) jobs_.push_back({id, "listener"});
+    }
   }
   wake_.notify_all();
 }

@@ -74,6 +74,7 @@ Status RunStore::record(const RunSummary& run, const std::string& trigger) {
       .bind(11, epochMs(run.startedAt))
       .bind(12, run.error);
   FERRY_RETURN_IF_ERROR(insert->run());
+  if (run.errors.empty()) return tx.commit();  // no need to weigh the stored errors
   auto open = db_->prepare(
       "SELECT count(*), coalesce(sum(length(record) + length(message)), 0) FROM run_errors "
       "WHERE state = 'open'");

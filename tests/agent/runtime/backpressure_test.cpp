@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -17,15 +18,10 @@ using nlohmann::json;
 TEST(BackpressureTest, AFullQueuePausesTheExportAndLosesNothing) {
   testing::TempDir dir;
   const std::string source = dir.file("source.db");
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(source.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE t (id INTEGER PRIMARY KEY, pad TEXT);"
-                         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
-                         "i < 20000) INSERT INTO t SELECT i, printf('%.200d', i) FROM n;",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  testing::sqliteExec(source,
+                      "CREATE TABLE t (id INTEGER PRIMARY KEY, pad TEXT);"
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
+                      "i < 20000) INSERT INTO t SELECT i, printf('%.200d', i) FROM n;");
   std::filesystem::create_directories(dir.file("out"));
   const json defs = {{"resources",
                       {{{"kind", "connection"},

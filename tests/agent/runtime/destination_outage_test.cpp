@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "tests/support/database_servers.h"
+#include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -29,17 +30,11 @@ TEST(DestinationOutageTest, PagesWaitInTheQueueAndArriveOnceWhenItIsBack) {
   testing::TempDir dir;
   pg.psql("CREATE TABLE dst (id bigint, name text)");
   const std::string source = dir.file("source.db");
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(source.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         ("CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT);"
-                          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE "
-                          "i < " +
-                          std::to_string(kRows) + ") INSERT INTO src SELECT i, 'n' || i FROM n;")
-                             .c_str(),
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  testing::sqliteExec(source,
+                      "CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT);"
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                      "WHERE i < " +
+                          std::to_string(kRows) + ") INSERT INTO src SELECT i, 'n' || i FROM n;");
   const std::string state = dir.file("state");
   ASSERT_EQ(testing::runProcess({kAgent, "secret", "set", "pg", "--state", state}, pg.password())
                 .exitCode,

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -62,13 +63,7 @@ std::multiset<int> importedIds(const std::string& path) {
 TEST(ListenerFireTest, AcceptedPostsAreImportedExactlyOnceAcrossKills) {
   testing::TempDir dir;
   const std::string target = dir.file("target.db");
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(target.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE events (id INTEGER)", nullptr, nullptr, nullptr),
-              SQLITE_OK);  // no key: a page written twice would show
-    sqlite3_close(db);
-  }
+  testing::sqliteExec(target, "CREATE TABLE events (id INTEGER)");  // no key: doubles show
   const std::string state = dir.file("state");
   ASSERT_EQ(testing::runProcess({kAgent, "secret", "set", "fire", "--state", state}, "fire-token")
                 .exitCode,

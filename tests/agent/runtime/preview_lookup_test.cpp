@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -49,14 +50,9 @@ json definitions(const std::string& crm, const std::string& dwh) {
 TEST(PreviewLookupTest, FetchesRowsForRealAndWritesNothing) {
   testing::TempDir dir;
   const std::string crm = dir.file("crm.db");
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(crm.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
-                         "INSERT INTO customers VALUES (7, 'ACME');",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  testing::sqliteExec(crm,
+                      "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
+                      "INSERT INTO customers VALUES (7, 'ACME');");
   const std::string dwh = dir.file("dwh.db");
   const std::string file = dir.write("defs.json", definitions(crm, dwh).dump());
   auto r = testing::runProcess(

@@ -9,6 +9,7 @@
 
 #include "agent/queue/outbox.h"
 #include "common/protocol/messages.h"
+#include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -22,14 +23,9 @@ const std::string kAgent = FERRY_AGENT_BIN;
 
 std::string setup(testing::TempDir& dir) {
   const std::string db = dir.file("source.db");
-  sqlite3* handle = nullptr;
-  EXPECT_EQ(sqlite3_open(db.c_str(), &handle), SQLITE_OK);
-  EXPECT_EQ(sqlite3_exec(handle,
-                         "CREATE TABLE t (id INTEGER PRIMARY KEY, amount TEXT);"
-                         "INSERT INTO t VALUES (1, '2.5'), (2, 'abc'), (3, '4');",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(handle);
+  testing::sqliteExec(db,
+                      "CREATE TABLE t (id INTEGER PRIMARY KEY, amount TEXT);"
+                      "INSERT INTO t VALUES (1, '2.5'), (2, 'abc'), (3, '4');");
   std::filesystem::create_directories(dir.file("out"));
   const json defs = {
       {"resources",

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -22,17 +23,6 @@ namespace {
 using nlohmann::json;
 
 const std::string kAgent = FERRY_AGENT_BIN;
-
-void sql(const std::string& path, const std::string& statements) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  int rc = sqlite3_exec(db, statements.c_str(), nullptr, nullptr, &error);
-  std::string message = error ? error : "";
-  sqlite3_free(error);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
 
 std::size_t lines(const std::string& path) {
   std::ifstream in(path);
@@ -66,7 +56,8 @@ int post(int port, const std::string& body) {
 TEST(ServiceModeTest, RunsScheduledAndListenerFlowsAndStopsOnTerm) {
   testing::TempDir dir;
   const std::string source = dir.file("source.db");
-  sql(source,
+  testing::sqliteExec(
+      source,
       "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, updated_at TEXT);"
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)"
       "INSERT INTO items SELECT i, 'item ' || i, '2026-01-01T00:00:00Z' FROM n;");
@@ -129,9 +120,9 @@ TEST(ServiceModeTest, RunsScheduledAndListenerFlowsAndStopsOnTerm) {
       << agent.stderrText();
 
   ASSERT_TRUE(waitForLines(dir.file("out/items.jsonl"), 100)) << agent.stderrText();
-  sql(source,
-      "INSERT INTO items VALUES (101, 'new', '2026-02-01T00:00:00Z'), "
-      "(102, 'newer', '2026-02-01T00:00:00Z');");
+  testing::sqliteExec(source,
+                      "INSERT INTO items VALUES (101, 'new', '2026-02-01T00:00:00Z'), "
+                      "(102, 'newer', '2026-02-01T00:00:00Z');");
   ASSERT_TRUE(waitForLines(dir.file("out/items.jsonl"), 102)) << agent.stderrText();
 
   EXPECT_EQ(post(port, R"([{"event": 1}, {"event": 2}, {"event": 3}])"), 202);
@@ -158,12 +149,10 @@ TEST(ServiceModeTest, RunsScheduledAndListenerFlowsAndStopsOnTerm) {
   auto lint = testing::runProcess({"/usr/bin/promtool", "check", "metrics"}, body);
   EXPECT_EQ(lint.exitCode, 0) << lint.out << lint.err;
 
-  const auto stopAt = std::chrono::steady_clock::now();
   agent.signal(SIGTERM);
   auto code = agent.wait(std::chrono::seconds(10));
   ASSERT_TRUE(code.has_value()) << "not stopped within 10 s of SIGTERM";
   EXPECT_EQ(*code, 0);
-  EXPECT_LT(std::chrono::steady_clock::now() - stopAt, std::chrono::seconds(10));
   EXPECT_EQ(lines(dir.file("out/items.jsonl")), 102u);  // nothing doubled by the ticks
 
   sqlite3* db = nullptr;

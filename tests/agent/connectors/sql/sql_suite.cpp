@@ -449,8 +449,10 @@ TEST_F(SqlSuite, LookupMatchesAPagesKeysInOneQueryAndQueryFormPerRecord) {
 }
 
 TEST_F(SqlSuite, AMissingSecretIsNamedAndAnUnreachableServerIsRetryable) {
+  // Every engine resolves {"$secret": …} when it opens (SQLite has no password field, but a
+  // reference anywhere in the settings is resolved, and a missing one named).
+  const bool hasPassword = engine_.settings().contains("password");
   json settings = engine_.settings();
-  if (!settings.contains("password")) GTEST_SKIP() << "this engine has no password";
   settings["password"] = {{"$secret", "no-such-secret"}};
   model::Import i;
   i.id = "x";
@@ -460,12 +462,14 @@ TEST_F(SqlSuite, AMissingSecretIsNamedAndAnUnreachableServerIsRetryable) {
   EXPECT_EQ(d.status().code(), StatusCode::kNotFound);
   EXPECT_NE(d.status().message().find("no-such-secret"), std::string::npos);
 
-  json wrong = engine_.settings();
-  wrong["password"] = "wrong-password-value";
-  auto refused = engine_.impl().openDestination(connection(wrong), i, context_);
-  ASSERT_FALSE(refused.isOk());
-  EXPECT_EQ(refused.status().message().find("wrong-password-value"), std::string::npos)
-      << refused.status().message();
+  if (hasPassword) {
+    json wrong = engine_.settings();
+    wrong["password"] = "wrong-password-value";
+    auto refused = engine_.impl().openDestination(connection(wrong), i, context_);
+    ASSERT_FALSE(refused.isOk());
+    EXPECT_EQ(refused.status().message().find("wrong-password-value"), std::string::npos)
+        << refused.status().message();
+  }
 
   json nowhere = engine_.unreachableSettings();
   if (nowhere.is_null()) return;

@@ -1,10 +1,7 @@
 // The SQL connector suite on SQLite: a database file in a temp dir.
-#include <sqlite3.h>
-
-#include <stdexcept>
-
 #include "agent/connectors/sqlite/sqlite_connector.h"
 #include "tests/agent/connectors/sql/sql_suite.h"
+#include "tests/support/sqlite_file.h"
 #include "tests/support/temp_dir.h"
 
 namespace ferry::testing {
@@ -19,17 +16,7 @@ class SqliteEngine final : public SqlEngine {
   }
   nlohmann::json settings() const override { return {{"path", path_}, {"busyTimeoutMs", 5000}}; }
 
-  void exec(const std::string& sql) override {
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path_.c_str(), &db) != SQLITE_OK) throw std::runtime_error("sqlite open");
-    char* error = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    if (rc != SQLITE_OK)
-      throw std::runtime_error("sqlite: " + message + " in " + sql.substr(0, 200));
-  }
+  void exec(const std::string& sql) override { sqliteExec(path_, sql); }
 
   // SQLite keeps NUMERIC values as doubles; exact decimals live in TEXT columns, as
   // docs/connector-sql.md advises.
