@@ -6,10 +6,10 @@
 
 #include "agent/cli/check_command.h"
 #include "agent/queue/log_queue.h"
-#include "agent/runtime/page_processor.h"
+#include "agent/runtime/error_retry.h"
 #include "agent/runtime/run_events.h"
 #include "agent/runtime/run_store.h"
-#include "agent/runtime/step_connectors.h"
+#include "agent/sync/desired_state.h"
 #include "common/config/agent_config.h"
 #include "common/model/definitions.h"
 
@@ -63,31 +63,26 @@ int listErrors(runtime::RunStore& store, const cli::ParsedCommand& cmd) {
   return 0;
 }
 
-// Runs one error's record from its failed step on, with the flow's current definition.
-Result<runtime::PageResult> retryOne(const runtime::StoredError& error, const json& record,
-                                     const model::Definitions& defs, const std::string& queueId,
-                                     const connectors::ConnectorContext& context) {
-  const model::Flow* flow = defs.findFlow(error.flowId);
-  if (flow == nullptr) {
-    return Status::failedPrecondition("flow " + error.flowId + " is no longer defined");
+// The definitions errors are retried with: the local definitions file, else the desired
+// document the agent applied last.
+Result<std::shared_ptr<const model::Definitions>> currentDefinitions(const config::AgentConfig& cfg,
+                                                                     const std::string& stateDir) {
+  if (cfg.definitions.empty()) {
+    auto desired = sync::DesiredState::load(stateDir);
+    if (!desired) return desired.status();
+    if (!desired->appliedDefinitions()) {
+      return Status::failedPrecondition(
+          "errors retry runs the current definitions: set `definitions` in the config, or "
+          "let the controller deploy some first");
+    }
+    return desired->appliedDefinitions();
   }
-  if (error.stepIndex >= flow->steps.size() && !flow->steps.empty()) {
-    return Status::failedPrecondition("flow " + error.flowId + " has no step " +
-                                      std::to_string(error.stepIndex) + " any more");
-  }
-  model::Flow rest = *flow;
-  rest.steps.assign(flow->steps.begin() + static_cast<std::ptrdiff_t>(error.stepIndex),
-                    flow->steps.end());
-  auto connectors = runtime::openStepConnectors(defs, rest, context);
-  if (!connectors) return connectors.status();
-  auto processor = runtime::PageProcessor::create(defs, rest, std::move(*connectors));
-  if (!processor) return processor.status();
-  // Each retried error is its own one-page topic, so a destination's checkpoint makes the
-  // retry exactly once even when the command is repeated after a crash.
-  connectors::PageId page{queueId, flow->id, "", "retry:" + error.errorId, 1};
-  runtime::PageResult result = (*processor)->process(page, {record});
-  for (auto& e : result.errors) e.stepIndex += error.stepIndex;
-  return result;
+  auto doc = readDefinitionsFile(cfg.definitions);
+  if (!doc) return doc.status();
+  auto defs = model::parseDefinitions(*doc);
+  if (!defs) return defs.status().withContext(cfg.definitions);
+  return std::shared_ptr<const model::Definitions>(
+      std::make_shared<model::Definitions>(std::move(*defs)));
 }
 
 int retryErrors(runtime::RunStore& store, cli::Invocation& inv) {
@@ -96,7 +91,7 @@ int retryErrors(runtime::RunStore& store, cli::Invocation& inv) {
     std::cerr << "ferry-agent: errors retry needs the ids of the errors\n";
     return 2;
   }
-  json edited;
+  std::optional<json> edited;
   if (cmd.has("record")) {
     if (cmd.args.size() != 1) {
       std::cerr << "ferry-agent: --record replaces the record of one error; give one id\n";
@@ -105,34 +100,24 @@ int retryErrors(runtime::RunStore& store, cli::Invocation& inv) {
     std::ifstream in(cmd.get("record"));
     std::stringstream text;
     text << in.rdbuf();
-    edited = json::parse(text.str(), nullptr, false);
-    if (!in || edited.is_discarded()) {
+    json record = json::parse(text.str(), nullptr, false);
+    if (!in || record.is_discarded()) {
       std::cerr << "ferry-agent: " << cmd.get("record") << ": not a JSON record\n";
       return 2;
     }
+    edited = std::move(record);
   }
   config::AgentConfig cfg = config::agentConfigFromJson(inv.config);
-  if (cfg.definitions.empty()) {
-    std::cerr << "ferry-agent: errors retry runs the current definitions: set `definitions` "
-                 "in the config\n";
-    return 2;
-  }
-  auto doc = readDefinitionsFile(cfg.definitions);
-  if (!doc) {
-    std::cerr << "ferry-agent: " << doc.status().message() << "\n";
-    return 1;
-  }
-  auto defs = model::parseDefinitions(*doc);
+  auto defs = currentDefinitions(cfg, inv.stateDir);
   if (!defs) {
-    std::cerr << "ferry-agent: " << cfg.definitions << ": " << defs.status().message() << "\n";
-    return 1;
+    std::cerr << "ferry-agent: " << defs.status().message() << "\n";
+    return defs.status().code() == StatusCode::kFailedPrecondition ? 2 : 1;
   }
-  auto all = store.errors("", 1000000);
   auto secretStore = secrets::SecretStore::open({inv.stateDir, ""});
   queue::LogQueue::Options queueOptions;
   queueOptions.stateDir = inv.stateDir;
   auto queue = queue::LogQueue::open(queueOptions);
-  if (!all || !secretStore || !queue) {
+  if (!secretStore || !queue) {
     std::cerr << "ferry-agent: cannot open the state directory " << inv.stateDir << "\n";
     return 1;
   }
@@ -140,35 +125,11 @@ int retryErrors(runtime::RunStore& store, cli::Invocation& inv) {
   connectors::ConnectorContext context{secretStore->get(), inv.stateDir, &log};
   int exit = 0;
   std::vector<std::string> retried;
-  for (const auto& id : cmd.args) {
-    auto it = std::find_if(all->begin(), all->end(),
-                           [&](const runtime::StoredError& e) { return e.errorId == id; });
-    if (it == all->end()) {
-      std::cerr << id << ": no such error\n";
-      exit = 1;
-      continue;
-    }
-    if (it->state == "resolved") {
-      std::cout << id << ": already resolved\n";
-      continue;
-    }
-    const json& record = edited.is_null() ? it->record : edited;
-    auto result = retryOne(*it, record, *defs, (*queue)->queueId(), context);
-    if (!result || !result->outcome.ok()) {
-      std::cerr << id << ": not retried: "
-                << (result ? result->outcome.status.message() : result.status().message()) << "\n";
-      exit = 1;
-      continue;
-    }
-    if (!result->errors.empty()) {
-      std::cout << id << ": failed again at " << result->errors[0].step << ": "
-                << result->errors[0].message << "\n";
-      exit = 1;
-      continue;
-    }
-    auto resolved = store.resolve({id});
-    if (resolved) retried.push_back(id);
-    std::cout << id << (resolved ? ": retried, resolved\n" : ": retried, not marked resolved\n");
+  for (const auto& o :
+       runtime::retryErrors(store, **defs, (*queue)->queueId(), context, cmd.args, edited)) {
+    (o.failed ? std::cerr : std::cout) << o.errorId << ": " << o.message << "\n";
+    if (o.failed) exit = 1;
+    if (o.retried) retried.push_back(o.errorId);
   }
   announceClosed(inv, retried, "retried");
   return exit;

@@ -1,5 +1,7 @@
 #include "agent/queue/outbox.h"
 
+#include <algorithm>
+
 #include <chrono>
 
 #include "agent/queue/sqlite_db.h"
@@ -155,15 +157,27 @@ Status Outbox::ackUpTo(std::uint64_t seq) {
   std::lock_guard lock(im.mu);
   Transaction tx(*im.conn);
   FERRY_RETURN_IF_ERROR(tx.begin());
-  FERRY_RETURN_IF_ERROR(im.ack.bind(1, static_cast<std::int64_t>(seq)).run());
-  auto sum = im.conn->prepare("SELECT coalesce(sum(bytes),0) FROM events");
+  // Only the acknowledged range is read (by primary key): summing the whole table on every
+  // ack made acks the bottleneck of delivery with a large backlog.
+  auto sum = im.conn->prepare("SELECT coalesce(sum(bytes),0) FROM events WHERE seq<=?1");
   if (!sum) return sum.status();
+  sum->bind(1, static_cast<std::int64_t>(seq));
   if (auto r = sum->step(); !r) return r.status();
-  std::int64_t remaining = sum->columnInt(0);
+  const std::int64_t removed = sum->columnInt(0);
   sum->reset();
+  FERRY_RETURN_IF_ERROR(im.ack.bind(1, static_cast<std::int64_t>(seq)).run());
   FERRY_RETURN_IF_ERROR(tx.commit());
-  im.bytes = remaining;
+  im.bytes = std::max<std::int64_t>(0, im.bytes - removed);
   return Status::ok();
+}
+
+Result<std::uint64_t> Outbox::lastSeq() {
+  Impl& im = *impl_;
+  std::lock_guard lock(im.mu);
+  auto q = im.conn->prepare("SELECT value FROM meta WHERE key='next_seq'");
+  if (!q) return q.status();
+  if (auto r = q->step(); !r) return r.status();
+  return static_cast<std::uint64_t>(q->columnInt(0) - 1);
 }
 
 Result<OutboxStats> Outbox::stats() {

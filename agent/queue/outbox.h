@@ -57,6 +57,8 @@ class Outbox {
   // Deletes every event up to `seq` (the controller stored them). A stale ack is harmless.
   Status ackUpTo(std::uint64_t seq);
   Result<OutboxStats> stats();
+  // The sequence number of the newest event (0 when none was ever pushed); cheap.
+  Result<std::uint64_t> lastSeq();
 
   struct Impl;
   explicit Outbox(std::unique_ptr<Impl> impl);  // use open()

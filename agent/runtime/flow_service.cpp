@@ -38,12 +38,19 @@ FlowService::~FlowService() {
 void FlowService::tick() {
   std::lock_guard lock(mutex_);
   if (stopping_) return;
-  for (auto& id : scheduler_.takeDue()) jobs_.push_back({std::move(id), "schedule"});
+  for (auto& id : scheduler_.takeDue()) {
+    if (paused_.count(id) != 0) {
+      scheduler_.finished(id);  // the tick is skipped, not queued for later
+    } else {
+      jobs_.push_back({std::move(id), "schedule"});
+    }
+  }
   if (!listenerFlows_.empty()) {
     // A listener flow runs only when posts are waiting for it: opening its destinations
     // every second for nothing would load them for no work.
     auto stats = queue_.stats();
     for (const auto& id : listenerFlows_) {
+      if (paused_.count(id) != 0) continue;
       bool waiting = !stats;  // unknown: look anyway
       if (stats) {
         for (const auto& c : stats->consumers)
@@ -55,13 +62,19 @@ void FlowService::tick() {
   wake_.notify_all();
 }
 
-bool FlowService::runNow(const std::string& flowId) {
+bool FlowService::runNow(const std::string& flowId, const std::string& trigger) {
   std::lock_guard lock(mutex_);
   if (stopping_ || definitions_->findFlow(flowId) == nullptr) return false;
+  if (paused_.count(flowId) != 0) return false;
   if (!scheduler_.startOnDemand(flowId)) return false;
-  jobs_.push_back({flowId, "on-demand"});
+  jobs_.push_back({flowId, trigger});
   wake_.notify_all();
   return true;
+}
+
+void FlowService::setPaused(const std::set<std::string>& flowIds) {
+  std::lock_guard lock(mutex_);
+  paused_ = flowIds;
 }
 
 void FlowService::stop() {

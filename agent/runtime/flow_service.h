@@ -5,6 +5,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,8 +41,12 @@ class FlowService {
 
   // Hands due flows to the workers; the service loop calls it at least once a second.
   void tick();
-  // Queues an on-demand run; false when the flow is unknown or already running.
-  bool runNow(const std::string& flowId);
+  // Queues an on-demand run; false when the flow is unknown, paused or already running.
+  bool runNow(const std::string& flowId, const std::string& trigger = "on-demand");
+  // A paused flow neither runs on its schedule nor consumes its listener's posts (they
+  // wait in the queue); a run in progress finishes. Pausing an unknown flow is allowed:
+  // the pause holds when a later definition brings the flow.
+  void setPaused(const std::set<std::string>& flowIds);
   void stop();
 
  private:
@@ -63,6 +68,7 @@ class FlowService {
   std::condition_variable wake_;
   FlowScheduler scheduler_;
   std::deque<Job> jobs_;
+  std::set<std::string> paused_;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -127,6 +127,34 @@ Result<std::optional<std::chrono::system_clock::time_point>> RunStore::lastRunSt
   return out;
 }
 
+Result<std::map<std::string, RunStore::FlowRunSummary>> RunStore::flowRunSummaries() {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, FlowRunSummary> out;
+  auto last = db_->prepare(
+      "SELECT r.flow_id, r.state FROM runs r WHERE r.started_ms = "
+      "(SELECT max(started_ms) FROM runs WHERE flow_id = r.flow_id)");
+  if (!last) return last.status();
+  for (;;) {
+    auto row = last->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out[std::string(last->columnText(0))].lastRunState = std::string(last->columnText(1));
+  }
+  last->reset();
+  auto delivered = db_->prepare(
+      "SELECT flow_id, max(started_ms) FROM runs WHERE state IN ('succeeded', 'partial') "
+      "GROUP BY flow_id");
+  if (!delivered) return delivered.status();
+  for (;;) {
+    auto row = delivered->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out[std::string(delivered->columnText(0))].lastDeliveredStartMs = delivered->columnInt(1);
+  }
+  delivered->reset();
+  return out;
+}
+
 Result<std::vector<StoredRun>> RunStore::recentRuns(std::size_t limit) {
   std::lock_guard lock(mutex_);
   auto q = db_->prepare(

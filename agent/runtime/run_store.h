@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -61,6 +62,13 @@ class RunStore {
   Result<std::optional<std::chrono::system_clock::time_point>> lastRunStart(
       const std::string& flowId);
   Result<std::vector<StoredRun>> recentRuns(std::size_t limit);
+  // Per flow: the state of its last run and the start of its last run that delivered
+  // (succeeded or partial), for the stats the agent reports.
+  struct FlowRunSummary {
+    std::string lastRunState;
+    std::int64_t lastDeliveredStartMs = 0;  // 0: none yet
+  };
+  Result<std::map<std::string, FlowRunSummary>> flowRunSummaries();
   Result<std::vector<StoredError>> errors(const std::string& state, std::size_t limit);
   // Marks errors resolved; kNotFound names the first unknown id. Returns how many changed.
   Result<std::size_t> resolve(const std::vector<std::string>& errorIds);

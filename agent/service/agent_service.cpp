@@ -4,7 +4,8 @@
 
 #include <csignal>
 
-#include "agent/service/local_flows.h"
+#include "agent/service/controller_link.h"
+#include "agent/service/flow_host.h"
 #include "common/config/agent_config.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
@@ -65,21 +66,43 @@ int runAgentService(cli::Invocation& inv) {
                                    {"revision", std::string(ferryRevision())},
                                    {"stateDir", inv.stateDir},
                                    {"config", inv.configPath}});
-  if (cfg.agentId.empty() && cfg.definitions.empty()) {
+  const bool managed = !cfg.agentId.empty() && !cfg.mqtt.url.empty();
+  if (!managed && cfg.definitions.empty()) {
     log.info("no identity and no local definitions: waiting for enrollment");
   }
   metrics::Registry registry;
   metrics::registerBuildInfo(registry);
   auto metricsServer = startMetrics(cfg, registry, log);
-  std::unique_ptr<LocalFlows> flows;
-  if (!cfg.definitions.empty()) {
-    auto started = LocalFlows::start(cfg, inv.stateDir, log, registry);
-    if (!started) {
-      log.error("local definitions not started", {{"error", started.status().message()}});
-      if (metricsServer) metricsServer->stop();
-      return 1;
+  auto fail = [&](const char* what, const Status& st) {
+    log.error(what, {{"error", st.message()}});
+    if (metricsServer) metricsServer->stop();
+    return 1;
+  };
+  std::unique_ptr<FlowHost> flows;
+  std::unique_ptr<ControllerLink> link;
+  if (managed || !cfg.definitions.empty()) {
+    // The last applied desired document runs at once, whether the broker is reachable or
+    // not; a local definitions file takes its place when the config names one.
+    auto desired = sync::DesiredState::load(inv.stateDir);
+    if (!desired) return fail("the desired state cannot be read", desired.status());
+    std::shared_ptr<const model::Definitions> definitions = desired->appliedDefinitions();
+    if (!cfg.definitions.empty()) {
+      auto local = loadDefinitionsFile(cfg.definitions);
+      if (!local) return fail("local definitions not started", local.status());
+      definitions = std::move(*local);
+      log.info("running local definitions", {{"file", cfg.definitions}});
+    } else if (definitions) {
+      log.info("running the last applied desired document",
+               {{"version", desired->appliedVersion()}});
     }
+    auto started = FlowHost::start(cfg, inv.stateDir, log, registry, std::move(definitions));
+    if (!started) return fail("flows not started", started.status());
     flows = std::move(*started);
+    if (managed) {
+      auto linked = ControllerLink::start(cfg, inv.stateDir, *flows, std::move(*desired), log);
+      if (!linked) return fail("controller link not started", linked.status());
+      link = std::move(*linked);
+    }
   }
 
   for (;;) {
@@ -102,7 +125,9 @@ int runAgentService(cli::Invocation& inv) {
       cfg = config::agentConfigFromJson(inv.config);
       log.info("SIGHUP: config reloaded", {{"config", inv.configPath}});
       if (flows && !cfg.definitions.empty()) {
-        Status reloaded = flows->reload(cfg);
+        flows->setConfig(cfg);
+        auto defs = loadDefinitionsFile(cfg.definitions);
+        Status reloaded = defs ? flows->apply(std::move(*defs)) : defs.status();
         if (!reloaded.isOk()) {
           log.error("SIGHUP: definitions not reloaded, the running ones stay",
                     {{"error", reloaded.message()}});
@@ -115,7 +140,9 @@ int runAgentService(cli::Invocation& inv) {
   }
   // Scrapes read the queue: the metrics endpoint stops before the flows' state closes.
   if (metricsServer) metricsServer->stop();
-  flows.reset();  // the listener stops, then each run finishes the page in hand
+  if (flows) flows->stop();  // the listener stops, then each run finishes the page in hand
+  link.reset();              // sends the runs' last events, then says the agent went offline
+  flows.reset();
   log.info("ferry-agent stopped");
   return 0;
 }

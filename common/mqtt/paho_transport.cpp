@@ -18,12 +18,28 @@ bool notAuthorized(const ::mqtt::exception& e) {
          rc == 0x80;
 }
 
+// OpenSSL's reason when the broker's certificate does not verify against the trusted CA:
+// retrying cannot help, a person must fix the CA file or the broker's certificate.
+bool certificateRejected(const std::string& tlsError) {
+  return tlsError.find("certificate verify failed") != std::string::npos;
+}
+
+// "host:port" of a proxy given as "[user:pass@]host:port", for messages: never the credentials.
+std::string proxyAddress(const std::string& pahoProxy) {
+  auto at = pahoProxy.rfind('@');
+  return at == std::string::npos ? pahoProxy : pahoProxy.substr(at + 1);
+}
+
 std::string describe(const ::mqtt::exception& e) {
   std::string out = e.get_message();
   if (out.empty()) out = e.what();
   if (e.get_reason_code() != 0) out += " (reason " + std::to_string(e.get_reason_code()) + ")";
   return out;
 }
+
+// Publishes in flight (sent or queued in Paho, not yet acknowledged) before publish() waits:
+// below Paho's default limit of 100 buffered messages.
+constexpr std::size_t kMaxOutstanding = 64;
 
 class PahoTransport final : public MqttTransport {
  public:
@@ -48,10 +64,19 @@ class PahoTransport final : public MqttTransport {
       return Status::failedPrecondition("unknown MQTT version '" + o.version + "'");
     }
     v5_ = o.version == "5";
+    // Paho reports a proxy's refusal (e.g. 407, wrong credentials) like an unreachable
+    // broker (rc -1, no reason): naming the proxy tells the reader where to look.
+    const std::string via = proxy->empty() ? "" : " (through proxy " + proxyAddress(*proxy) + ")";
+    {
+      // Only the TLS error of this attempt may explain its failure.
+      std::lock_guard lock(mu_);
+      lastTlsError_.clear();
+    }
     try {
-      if (!client_ || clientUrl_ != o.url || clientId_ != o.clientId || clientV5_ != v5_) {
-        makeClient(o);
-      }
+      // A fresh client per connect: a reused one kept the old connection's unacknowledged
+      // publishes in flight, and new ones then crawled out at ~80 messages/s after a broker
+      // restart (seen in sync_test). Nothing here relies on Paho's session state.
+      makeClient(o);
       ::mqtt::connect_options opts;
       opts.set_mqtt_version(v5_ ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
       opts.set_keep_alive_interval(o.keepAliveSeconds);
@@ -95,7 +120,7 @@ class PahoTransport final : public MqttTransport {
       client_->connect(opts)->wait_for(std::chrono::seconds(o.connectTimeoutSeconds + 5));
       if (!client_->is_connected()) {
         return Status::unavailable("no connection to " + o.url + " within " +
-                                   std::to_string(o.connectTimeoutSeconds) + " s");
+                                   std::to_string(o.connectTimeoutSeconds) + " s" + via);
       }
       return Status::ok();
     } catch (const ::mqtt::exception& e) {
@@ -105,10 +130,14 @@ class PahoTransport final : public MqttTransport {
         tls = std::move(lastTlsError_);
         lastTlsError_.clear();
       }
-      std::string detail = describe(e) + (tls.empty() ? "" : ": " + tls);
+      std::string detail = describe(e) + (tls.empty() ? "" : ": " + tls) + via;
       if (notAuthorized(e)) {
         return Status::failedPrecondition("broker " + o.url + " refused the client '" + o.clientId +
                                           "': not authorised (" + detail + ")");
+      }
+      if (certificateRejected(tls)) {
+        return Status::failedPrecondition("the certificate of broker " + o.url +
+                                          " is not trusted (check caFile): " + detail);
       }
       return Status::unavailable("cannot connect to " + o.url + ": " + detail);
     }
@@ -157,10 +186,21 @@ class PahoTransport final : public MqttTransport {
   Status publish(const Message& m, bool waitForAck) override {
     if (!connected()) return Status::unavailable("not connected");
     try {
+      // Flow control: Paho refuses ("No more messages can be buffered") once ~100 publishes
+      // wait in its queue, and the broker's receive maximum keeps most of them there; the
+      // caller waits here for the oldest instead (TOOLCHAIN.md §8).
+      while (!outstanding_.empty() && outstanding_.front()->is_complete()) outstanding_.pop_front();
+      if (outstanding_.size() >= kMaxOutstanding) {
+        if (!outstanding_.front()->wait_for(std::chrono::seconds(10))) {
+          return Status::unavailable("no PUBACK from the broker for 10 s");
+        }
+        outstanding_.pop_front();
+      }
       auto tok = client_->publish(m.topic, m.payload.data(), m.payload.size(), m.qos, m.retained);
       if (waitForAck && !tok->wait_for(std::chrono::seconds(10))) {
         return Status::unavailable("no PUBACK for a message on '" + m.topic + "'");
       }
+      if (!waitForAck && m.qos > 0) outstanding_.push_back(std::move(tok));
       return Status::ok();
     } catch (const ::mqtt::exception& e) {
       if (notAuthorized(e)) {
@@ -193,9 +233,7 @@ class PahoTransport final : public MqttTransport {
     // (an empty string would put them in the filesystem root, TOOLCHAIN.md §3).
     ::mqtt::create_options create(v5_ ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
     client_ = std::make_unique<::mqtt::async_client>(o.url, o.clientId, create);
-    clientUrl_ = o.url;
-    clientId_ = o.clientId;
-    clientV5_ = v5_;
+    outstanding_.clear();
     // Callbacks only enqueue; the owner's thread does the work after poll().
     client_->set_message_callback([this](::mqtt::const_message_ptr msg) {
       TransportEvent e;
@@ -225,9 +263,7 @@ class PahoTransport final : public MqttTransport {
 
   Logger log_;
   std::unique_ptr<::mqtt::async_client> client_;
-  std::string clientUrl_;
-  std::string clientId_;
-  bool clientV5_ = true;
+  std::deque<::mqtt::delivery_token_ptr> outstanding_;  // publishes not yet acknowledged
   bool v5_ = true;
   std::mutex mu_;
   std::condition_variable cv_;

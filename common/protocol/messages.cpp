@@ -201,4 +201,57 @@ std::string serialize(const CommandMessage& m) {
   return json{{"id", m.id}, {"type", m.type}, {"args", m.args}}.dump();
 }
 
+Result<ReportedMessage> parseReported(std::string_view payload) {
+  auto doc = parseObject(payload, "reported");
+  if (!doc) return doc.status();
+  ReportedMessage m;
+  std::uint64_t version = 0;
+  FERRY_RETURN_IF_ERROR(needUnsigned(*doc, "appliedVersion", "reported", version));
+  m.appliedVersion = static_cast<std::int64_t>(version);
+  if (doc->contains("rejectedVersion")) {
+    FERRY_RETURN_IF_ERROR(needUnsigned(*doc, "rejectedVersion", "reported", version));
+    m.rejectedVersion = static_cast<std::int64_t>(version);
+  }
+  if (doc->contains("error")) {
+    FERRY_RETURN_IF_ERROR(needString(*doc, "error", "reported", m.error, /*allowEmpty=*/true));
+  }
+  FERRY_RETURN_IF_ERROR(needString(*doc, "agentVersion", "reported", m.agentVersion));
+  FERRY_RETURN_IF_ERROR(needString(*doc, "epoch", "reported", m.epoch));
+  for (auto [key, out] : {std::pair{"stats", &m.stats}, std::pair{"flows", &m.flows}}) {
+    auto it = doc->find(key);
+    if (it == doc->end()) continue;
+    if (!it->is_object()) {
+      return Status::invalidArgument(std::string("reported: '") + key + "' must be an object");
+    }
+    *out = *it;
+  }
+  return m;
+}
+
+std::string serialize(const ReportedMessage& m) {
+  json doc = {{"appliedVersion", m.appliedVersion},
+              {"agentVersion", m.agentVersion},
+              {"epoch", m.epoch},
+              {"stats", m.stats},
+              {"flows", m.flows}};
+  if (m.rejectedVersion > 0) {
+    doc["rejectedVersion"] = m.rejectedVersion;
+    doc["error"] = m.error;
+  }
+  return doc.dump();
+}
+
+Result<DesiredHeader> parseDesiredHeader(const json& document) {
+  if (!document.is_object()) return Status::invalidArgument("desired: not a JSON object");
+  auto v = document.find("version");
+  if (v == document.end()) return Status::invalidArgument("desired: missing 'version'");
+  if (!v->is_number_integer() || v->get<std::int64_t>() < 1) {
+    return Status::invalidArgument("desired: 'version' must be an integer of at least 1");
+  }
+  if (!document.contains("resources") || !document["resources"].is_array()) {
+    return Status::invalidArgument("desired: 'resources' must be an array");
+  }
+  return DesiredHeader{v->get<std::int64_t>()};
+}
+
 }  // namespace ferry::protocol

@@ -61,4 +61,26 @@ Result<CommandMessage> parseCommand(std::string_view payload);
 std::string serialize(const CommandMessage& m);
 bool isKnownCommandType(std::string_view type);
 
+// `reported` (retained): {appliedVersion, rejectedVersion?, error?, agentVersion, epoch,
+// stats{outboxBacklog, oldestUndeliveredAgeSeconds, queueDepth, flows{…}}, flows{…}}.
+struct ReportedMessage {
+  std::int64_t appliedVersion = 0;   // 0: no desired document applied yet
+  std::int64_t rejectedVersion = 0;  // 0: none rejected
+  std::string error;                 // why rejectedVersion was refused, one problem a line
+  std::string agentVersion;
+  std::string epoch;
+  nlohmann::json stats = nlohmann::json::object();
+  nlohmann::json flows = nlohmann::json::object();
+};
+Result<ReportedMessage> parseReported(std::string_view payload);
+std::string serialize(const ReportedMessage& m);
+
+// `desired` (retained): {version, resources[]}. Only the envelope is checked here; the
+// agent validates the resources as definitions. An empty payload (a cleared retained
+// message) is kNotFound.
+struct DesiredHeader {
+  std::int64_t version = 0;
+};
+Result<DesiredHeader> parseDesiredHeader(const nlohmann::json& document);
+
 }  // namespace ferry::protocol

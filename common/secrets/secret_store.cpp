@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config/config_loader.h"
+#include "common/fs/atomic_file.h"
 #include "common/secrets/secret_crypto.h"
 
 namespace ferry::secrets {
@@ -32,43 +33,6 @@ void adoptOwner(const std::string& path, const struct stat& owner) {
       // Best effort: the file stays root-owned, which the service will report on open.
     }
   }
-}
-
-Status writeFileAtomically(const std::string& path, const std::string& content, mode_t mode,
-                           const struct stat& owner) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return Status::failedPrecondition("cannot write '" + tmp + "': " + errnoText());
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      std::string err = errnoText();
-      ::close(fd);
-      return Status::unavailable("cannot write '" + tmp + "': " + err);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    std::string err = errnoText();
-    ::close(fd);
-    return Status::unavailable("cannot sync '" + tmp + "': " + err);
-  }
-  ::close(fd);
-  adoptOwner(tmp, owner);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    return Status::unavailable("cannot replace '" + path + "': " + errnoText());
-  }
-  std::string dir = path.substr(0, path.rfind('/'));
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);  // makes the rename durable
-    ::close(dfd);
-  }
-  return Status::ok();
 }
 
 // An exclusive flock for the duration of a read-modify-write.
@@ -128,7 +92,8 @@ struct SecretStore::Impl {
   }
 
   Status save(const json& doc) const {
-    return writeFileAtomically(storePath, doc.dump(2) + "\n", 0600, owner);
+    return fs::writeFileAtomically(storePath, doc.dump(2) + "\n", 0600,
+                                   [this](const std::string& tmp) { adoptOwner(tmp, owner); });
   }
 };
 

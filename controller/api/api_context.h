@@ -16,7 +16,7 @@ namespace ferry::controller::api {
 // What every route handler shares. The references outlive the API (the service owns them).
 struct ApiContext {
   store::Store& store;
-  DesiredPublisher& publisher;
+  AgentPublisher& publisher;
   const Clock& clock;
   Logger logger;
 

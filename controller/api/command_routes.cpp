@@ -39,7 +39,9 @@ Result<bool> deployedTo(store::Store& store, const std::string& agent, const std
   return false;
 }
 
-http::HttpResponse runFlow(const ApiContext& ctx, const ApiRequest& req) {
+// run-flow, pause-flow, resume-flow: a command for the agent the flow is deployed to.
+http::HttpResponse flowCommand(const ApiContext& ctx, const ApiRequest& req,
+                               const std::string& type) {
   if (auto e = checkQueryNames(req, {})) return *e;
   const std::string& flowId = req.param("id");
   auto flow = ctx.store.getResource("flow", flowId);
@@ -54,11 +56,12 @@ http::HttpResponse runFlow(const ApiContext& ctx, const ApiRequest& req) {
                        "' (deploy its integration first)",
                    req.path());
   }
-  auto command =
-      ctx.store.enqueueCommand(agent, "run-flow", nlohmann::json({{"flowId", flowId}}).dump());
+  auto command = ctx.store.enqueueCommand(agent, type, nlohmann::json({{"flowId", flowId}}).dump());
   if (!command) return ctx.storeError(req, command.status());
-  ctx.logger.info("run requested",
-                  {{"flow", flowId}, {"agent", agent}, {"command", command->commandId}});
+  ctx.publisher.publishCommand(*command);
+  ctx.logger.info(
+      "flow command queued",
+      {{"flow", flowId}, {"agent", agent}, {"type", type}, {"command", command->commandId}});
   http::HttpResponse r = jsonResponse(202, commandJson(*command));
   r.headers.emplace_back("Location", "/api/v1/commands/" + command->commandId);
   return r;
@@ -94,7 +97,11 @@ http::HttpResponse getCommand(const ApiContext& ctx, const ApiRequest& req) {
 
 void addCommandRoutes(Router& router, const ApiContext& ctx) {
   router.add("POST", "/api/v1/flows/{id}/run",
-             [&ctx](const ApiRequest& r) { return runFlow(ctx, r); });
+             [&ctx](const ApiRequest& r) { return flowCommand(ctx, r, "run-flow"); });
+  router.add("POST", "/api/v1/flows/{id}/pause",
+             [&ctx](const ApiRequest& r) { return flowCommand(ctx, r, "pause-flow"); });
+  router.add("POST", "/api/v1/flows/{id}/resume",
+             [&ctx](const ApiRequest& r) { return flowCommand(ctx, r, "resume-flow"); });
   router.add("GET", "/api/v1/commands",
              [&ctx](const ApiRequest& r) { return listCommands(ctx, r); });
   router.add("GET", "/api/v1/commands/{id}",

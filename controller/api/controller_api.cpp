@@ -44,7 +44,7 @@ std::int64_t ApiContext::nowMs() const {
       .count();
 }
 
-ControllerApi::ControllerApi(store::Store& store, DesiredPublisher& publisher, const Clock& clock,
+ControllerApi::ControllerApi(store::Store& store, AgentPublisher& publisher, const Clock& clock,
                              Logger logger)
     : ctx_{store, publisher, clock, std::move(logger)}, auth_(store, clock) {
   router_.add("GET", "/api/v1/health", health, /*isPublic=*/true);

@@ -19,8 +19,7 @@ namespace ferry::controller::api {
 class ControllerApi {
  public:
   // The store, publisher and clock must outlive the API.
-  ControllerApi(store::Store& store, DesiredPublisher& publisher, const Clock& clock,
-                Logger logger);
+  ControllerApi(store::Store& store, AgentPublisher& publisher, const Clock& clock, Logger logger);
   ControllerApi(const ControllerApi&) = delete;
   ControllerApi& operator=(const ControllerApi&) = delete;
 

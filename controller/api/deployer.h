@@ -21,7 +21,7 @@ namespace ferry::controller::api {
 // versions of all of them (docs/api.md, "Deployments").
 class Deployer {
  public:
-  Deployer(store::Store& store, DesiredPublisher& publisher, Logger logger)
+  Deployer(store::Store& store, AgentPublisher& publisher, Logger logger)
       : store_(store), publisher_(publisher), logger_(std::move(logger)) {}
 
   struct AgentDeployment {
@@ -51,7 +51,7 @@ class Deployer {
                                                 std::vector<FieldProblem>& problems);
 
   store::Store& store_;
-  DesiredPublisher& publisher_;
+  AgentPublisher& publisher_;
   Logger logger_;
 };
 

@@ -138,6 +138,7 @@ http::HttpResponse closeErrors(const ApiContext& ctx, const ApiRequest& req, boo
     std::string type = retry ? "retry-errors" : "resolve-errors";
     auto command = ctx.store.enqueueCommand(agent, type, args.dump());
     if (!command) return ctx.storeError(req, command.status());
+    ctx.publisher.publishCommand(*command);
     commands.push_back(
         {{"id", command->commandId}, {"agent", agent}, {"type", type}, {"errorIds", agentIds}});
   }

@@ -7,6 +7,17 @@
 
 namespace ferry::controller::api {
 
+Result<std::string> resolveControllerSecret(const std::string& stateDir, const std::string& name) {
+  secrets::SecretStore::Options secretOptions;
+  secretOptions.stateDir = stateDir;
+  if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY")) {
+    secretOptions.credentialsDir = creds;
+  }
+  auto secrets = secrets::SecretStore::open(secretOptions);
+  if (!secrets) return secrets.status();
+  return (*secrets)->resolve(name);
+}
+
 Result<std::unique_ptr<store::Store>> openControllerStore(const config::ControllerConfig& cfg,
                                                           const std::string& stateDir,
                                                           bool migrate) {
@@ -18,14 +29,7 @@ Result<std::unique_ptr<store::Store>> openControllerStore(const config::Controll
   // The secret store is opened only when a password is needed: most controllers use SQLite.
   options.resolvePassword = [stateDir](const std::string& name) -> Result<std::string> {
     if (name.empty()) return Status::notFound("the store URL names no password secret");
-    secrets::SecretStore::Options secretOptions;
-    secretOptions.stateDir = stateDir;
-    if (const char* creds = std::getenv("CREDENTIALS_DIRECTORY")) {
-      secretOptions.credentialsDir = creds;
-    }
-    auto secrets = secrets::SecretStore::open(secretOptions);
-    if (!secrets) return secrets.status();
-    return (*secrets)->resolve(name);
+    return resolveControllerSecret(stateDir, name);
   };
   return store::openStore(options);
 }

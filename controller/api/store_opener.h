@@ -18,4 +18,8 @@ Result<std::unique_ptr<store::Store>> openControllerStore(const config::Controll
                                                           const std::string& stateDir,
                                                           bool migrate = true);
 
+// The value of secret `name` in the controller's secret store (systemd credentials
+// included); the error names the secret and how to set it.
+Result<std::string> resolveControllerSecret(const std::string& stateDir, const std::string& name);
+
 }  // namespace ferry::controller::api

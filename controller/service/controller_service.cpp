@@ -10,12 +10,14 @@
 #include "common/fs/state_dir.h"
 #include "common/http/http_server.h"
 #include "common/metrics/build_info.h"
+#include "common/mqtt/mqtt_options.h"
 #include "common/service/signal_waiter.h"
 #include "common/version/version.h"
 #include "controller/api/controller_api.h"
 #include "controller/api/http_handler.h"
 #include "controller/api/publisher.h"
 #include "controller/api/store_opener.h"
+#include "controller/sync/fleet_link.h"
 
 namespace ferry::controller {
 
@@ -38,19 +40,40 @@ int runControllerService(cli::Invocation& inv) {
   }
   log.info("store open", {{"backend", (*store)->backendName()}});
   SystemClock clock;
-  // The MQTT side replaces this publisher when it exists; until then deploys are stored
-  // and logged, and the sync side publishes every latest deployment when it connects.
-  api::LoggingDesiredPublisher publisher(log.child("deploy"));
-  api::ControllerApi controllerApi(**store, publisher, clock, log.child("api"));
+  metrics::Registry registry;
+  metrics::registerBuildInfo(registry);
+  registerFleetMetrics(registry, **store, clock);
+  // Without a broker, deploys and commands are stored and logged; the link publishes every
+  // latest deployment and unanswered command once one is configured.
+  api::LoggingAgentPublisher loggingPublisher(log.child("deploy"));
+  api::AgentPublisher* publisher = &loggingPublisher;
+  std::unique_ptr<sync::FleetLink> fleet;
+  if (!cfg.mqtt.url.empty()) {
+    std::string password;
+    if (!cfg.mqtt.passwordSecret.empty()) {
+      auto secret = api::resolveControllerSecret(inv.stateDir, cfg.mqtt.passwordSecret);
+      if (!secret) {
+        log.error("mqtt.password cannot be read", {{"error", secret.status().message()}});
+        return 1;
+      }
+      password = std::move(*secret);
+    }
+    sync::FleetLink::Options linkOptions;
+    linkOptions.connect = mqtt::connectOptionsFrom(cfg.mqtt, std::move(password));
+    Logger fleetLog = log.child("fleet");
+    fleet = std::make_unique<sync::FleetLink>(
+        std::move(linkOptions), mqtt::makePahoTransport(fleetLog), **store, registry, fleetLog);
+    publisher = fleet.get();
+  } else {
+    log.info("no mqtt.url: agents are not reached (deploys and commands are only stored)");
+  }
+  api::ControllerApi controllerApi(**store, *publisher, clock, log.child("api"));
   http::HttpServer::Options options;
   options.bind = cfg.http.bind;
   options.port = cfg.http.port;
   options.maxBodyBytes = cfg.http.maxBodyBytes;
   options.tlsCertFile = cfg.http.tlsCertFile;
   options.tlsKeyFile = cfg.http.tlsKeyFile;
-  metrics::Registry registry;
-  metrics::registerBuildInfo(registry);
-  registerFleetMetrics(registry, **store, clock);
   http::HttpHandler handler = api::controllerHttpHandler(controllerApi, registry);
   if (cfg.dashboardEnabled) handler = dashboard::withDashboard(std::move(handler));
   auto server = http::HttpServer::start(options, std::move(handler), log.child("http"));
@@ -59,6 +82,7 @@ int runControllerService(cli::Invocation& inv) {
     return 1;
   }
   log.info("HTTP API listening", {{"bind", cfg.http.bind}, {"port", (*server)->port()}});
+  if (fleet) fleet->start();
 
   // Retention (runs.retentionDays): old runs and their errors are pruned hourly.
   auto nextPrune = std::chrono::steady_clock::now();
@@ -82,6 +106,7 @@ int runControllerService(cli::Invocation& inv) {
     break;
   }
   (*server)->stop();  // before the store closes: scrapes read it
+  if (fleet) fleet->stop();
   log.info("ferry-controller stopped");
   return 0;
 }

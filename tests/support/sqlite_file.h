@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace ferry::testing {
 
@@ -8,5 +9,11 @@ namespace ferry::testing {
 // to set up sources and destinations. Throws std::runtime_error with SQLite's message and
 // the start of the SQL when a statement fails.
 void sqliteExec(const std::string& path, const std::string& sql);
+
+// Runs one query on a SQLite file and returns its rows, every value as text (NULL as "").
+// Throws like sqliteExec.
+std::vector<std::vector<std::string>> sqliteQuery(const std::string& path, const std::string& sql);
+// The first column of the first row as an integer (0 when there is no row).
+long long sqliteScalar(const std::string& path, const std::string& sql);
 
 }  // namespace ferry::testing

@@ -36,7 +36,7 @@ class ManualClock final : public Clock {
 };
 
 // Remembers every document handed to it, as the MQTT side would receive them.
-class RecordingPublisher final : public DesiredPublisher {
+class RecordingPublisher final : public AgentPublisher {
  public:
   struct Published {
     std::string agentId;
@@ -48,6 +48,14 @@ class RecordingPublisher final : public DesiredPublisher {
     std::lock_guard lock(mu_);
     published_.push_back({agentId, version, nlohmann::json::parse(documentJson)});
   }
+  void publishCommand(const store::CommandRecord& command) override {
+    std::lock_guard lock(mu_);
+    commands_.push_back(command);
+  }
+  std::vector<store::CommandRecord> commands() const {
+    std::lock_guard lock(mu_);
+    return commands_;
+  }
   std::vector<Published> published() const {
     std::lock_guard lock(mu_);
     return published_;
@@ -56,6 +64,7 @@ class RecordingPublisher final : public DesiredPublisher {
  private:
   mutable std::mutex mu_;
   std::vector<Published> published_;
+  std::vector<store::CommandRecord> commands_;
 };
 
 struct Reply {

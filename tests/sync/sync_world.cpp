@@ -1,0 +1,247 @@
+#include "tests/sync/sync_world.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/sqlite_file.h"
+
+namespace ferry::testing {
+
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(30);
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+bool waitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+std::map<std::string, std::string> retainedMessages(int port, const std::string& topic,
+                                                    int seconds) {
+  // Only retained messages; -F "%t %p" prints topic and payload on one line; -W ends the
+  // client after `seconds`.
+  auto r = runProcess({"/usr/bin/mosquitto_sub", "-h", "127.0.0.1", "-p", std::to_string(port),
+                       "-q", "1", "-t", topic, "--retained-only", "-W", std::to_string(seconds),
+                       "-F", "%t %p"});
+  std::map<std::string, std::string> out;
+  std::istringstream lines(r.out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto space = line.find(' ');
+    if (space == std::string::npos) continue;
+    out[line.substr(0, space)] = line.substr(space + 1);
+  }
+  return out;
+}
+
+void publishRaw(int port, const std::string& topic, const std::string& payload, bool retained) {
+  std::vector<std::string> argv = {"/usr/bin/mosquitto_pub",
+                                   "-h",
+                                   "127.0.0.1",
+                                   "-p",
+                                   std::to_string(port),
+                                   "-q",
+                                   "1",
+                                   "-t",
+                                   topic,
+                                   "-m",
+                                   payload};
+  if (retained) argv.push_back("-r");
+  auto r = runProcess(argv);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+}
+
+// --- controller ---------------------------------------------------------------------------
+
+ControllerProcess::ControllerProcess(const TempDir& dir, std::string name, std::string brokerUrl,
+                                     std::string storeUrl)
+    : dir_(dir),
+      name_(std::move(name)),
+      brokerUrl_(std::move(brokerUrl)),
+      storeUrl_(std::move(storeUrl)),
+      stateDir_(dir.file(name_ + "-state")),
+      logDir_(dir.file(name_ + "-logs")) {
+  std::filesystem::create_directories(logDir_);
+  port_ = freeTcpPort();
+}
+
+ControllerProcess::~ControllerProcess() {
+  if (process_) kill();
+}
+
+void ControllerProcess::start() {
+  std::map<std::string, std::string> env = {{"FERRY_HTTP_PORT", std::to_string(port_)},
+                                            {"FERRY_MQTT_URL", brokerUrl_}};
+  if (!storeUrl_.empty()) env["FERRY_STORE"] = storeUrl_;
+  if (token_.empty()) {
+    auto created = runProcess(
+        {FERRY_CONTROLLER_BIN, "token", "create", "--name", name_ + "-test", "--state", stateDir_},
+        "", env);
+    ASSERT_EQ(created.exitCode, 0) << created.err;
+    token_ = trimmed(created.out);
+  }
+  process_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{FERRY_CONTROLLER_BIN, "--state", stateDir_}, logDir_, env);
+  ASSERT_TRUE(process_->waitForStderr("HTTP API listening", kStartTimeout)) << log();
+  ASSERT_TRUE(process_->waitForStderr("connected to the broker", kStartTimeout)) << log();
+}
+
+void ControllerProcess::kill() {
+  if (!process_) return;
+  process_->signal(SIGKILL);
+  process_->wait(std::chrono::seconds(10));
+  previousLogs_ += process_->stderrText();
+  process_.reset();
+}
+
+void ControllerProcess::stop() {
+  if (!process_) return;
+  process_->signal(SIGTERM);
+  auto code = process_->wait(std::chrono::seconds(20));
+  previousLogs_ += process_->stderrText();
+  process_.reset();
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+}
+
+std::string ControllerProcess::log() const {
+  return previousLogs_ + (process_ ? process_->stderrText() : "");
+}
+
+ApiReply ControllerProcess::call(const std::string& method, const std::string& path,
+                                 const nlohmann::json& body) const {
+  Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
+  session.setTimeout(Poco::Timespan(30, 0));
+  Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+  request.set("Authorization", "Bearer " + token_);
+  std::string text = body.is_null() ? "" : body.dump();
+  if (!body.is_null()) request.setContentType("application/json");
+  request.setContentLength(static_cast<std::streamsize>(text.size()));
+  session.sendRequest(request) << text;
+  Poco::Net::HTTPResponse response;
+  std::istream& in = session.receiveResponse(response);
+  std::string reply(std::istreambuf_iterator<char>(in), {});
+  ApiReply out;
+  out.status = static_cast<int>(response.getStatus());
+  out.body = nlohmann::json::parse(reply, nullptr, false);
+  if (out.body.is_discarded()) out.body = reply;
+  return out;
+}
+
+std::string ControllerProcess::metrics() const {
+  ApiReply r = get("/metrics");
+  return r.body.is_string() ? r.body.get<std::string>() : r.body.dump();
+}
+
+double ControllerProcess::counter(const std::string& name) const {
+  std::istringstream lines(metrics());
+  std::string line;
+  double sum = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind(name, 0) != 0) continue;
+    auto rest = line.substr(name.size());
+    if (!rest.empty() && rest[0] != ' ' && rest[0] != '{') continue;  // a longer name
+    sum += std::stod(line.substr(line.rfind(' ') + 1));
+  }
+  return sum;
+}
+
+std::string ControllerProcess::deploy(const std::string& file) const {
+  auto r = runProcess({FERRY_CONTROLLER_BIN, "deploy", file, "--url",
+                       "http://127.0.0.1:" + std::to_string(port_), "--token", token_});
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  return r.out + r.err;
+}
+
+void ControllerProcess::createAgent(const std::string& id) const {
+  ApiReply r = call("POST", "/api/v1/agents", {{"id", id}});
+  ASSERT_EQ(r.status, 201) << r.body.dump();
+}
+
+// --- agent ------------------------------------------------------------------------------
+
+AgentProcess::AgentProcess(const TempDir& dir, std::string agentId, std::string brokerUrl,
+                           std::map<std::string, std::string> env)
+    : dir_(dir),
+      agentId_(std::move(agentId)),
+      brokerUrl_(std::move(brokerUrl)),
+      env_(std::move(env)),
+      stateDir_(dir.file(agentId_ + "-state")),
+      logDir_(dir.file(agentId_ + "-logs")) {
+  std::filesystem::create_directories(logDir_);
+}
+
+AgentProcess::~AgentProcess() {
+  if (process_) kill();
+}
+
+void AgentProcess::start() {
+  std::map<std::string, std::string> env = {{"FERRY_AGENT_ID", agentId_},
+                                            {"FERRY_MQTT_URL", brokerUrl_},
+                                            {"FERRY_METRICS_PORT", "0"},
+                                            {"FERRY_LISTENER_PORT", "0"}};
+  for (const auto& [k, v] : env_) env[k] = v;
+  process_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{FERRY_AGENT_BIN, "--state", stateDir_}, logDir_, env);
+  ASSERT_TRUE(process_->waitForStderr("connected to the broker", kStartTimeout)) << log();
+}
+
+void AgentProcess::kill() {
+  if (!process_) return;
+  process_->signal(SIGKILL);
+  process_->wait(std::chrono::seconds(10));
+  previousLogs_ += process_->stderrText();
+  process_.reset();
+}
+
+void AgentProcess::stop() {
+  if (!process_) return;
+  process_->signal(SIGTERM);
+  auto code = process_->wait(std::chrono::seconds(20));
+  previousLogs_ += process_->stderrText();
+  process_.reset();
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+}
+
+void AgentProcess::useFreshStateDir() {
+  stateDir_ = dir_.file(agentId_ + "-state-" + std::to_string(++generation_));
+}
+
+std::string AgentProcess::log() const {
+  return previousLogs_ + (process_ ? process_->stderrText() : "");
+}
+
+long long AgentProcess::outboxBacklog() const {
+  return sqliteScalar(stateDir_ + "/outbox.db", "SELECT count(*) FROM events");
+}
+
+long long AgentProcess::outboxLastSeq() const {
+  return sqliteScalar(stateDir_ + "/outbox.db",
+                      "SELECT value - 1 FROM meta WHERE key = 'next_seq'");
+}
+
+std::string AgentProcess::epoch() const {
+  auto rows = sqliteQuery(stateDir_ + "/queue.db", "SELECT value FROM meta WHERE key = 'queue_id'");
+  return rows.empty() ? "" : rows[0][0];
+}
+
+}  // namespace ferry::testing
