@@ -39,6 +39,8 @@ std::optional<CommandJournal::Answer> CommandJournal::find(const std::string& co
 }
 
 Status CommandJournal::record(Answer answer) {
+  // A command's final answer replaces the "interrupted" one recorded before it ran.
+  std::erase_if(answers_, [&](const Answer& a) { return a.commandId == answer.commandId; });
   answers_.push_back(std::move(answer));
   while (answers_.size() > capacity_) answers_.pop_front();
   json doc = json::array();

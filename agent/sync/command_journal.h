@@ -24,7 +24,8 @@ class CommandJournal {
   static Result<CommandJournal> load(const std::string& stateDir, std::size_t capacity = 1000);
 
   std::optional<Answer> find(const std::string& commandId) const;
-  // Durable before returning: the command counts as run from now on.
+  // Durable before returning: the command counts as run from now on. Replaces an earlier
+  // answer to the same command.
   Status record(Answer answer);
 
  private:

@@ -12,6 +12,8 @@
 
 #include "tests/support/sqlite_file.h"
 
+using nlohmann::json;
+
 namespace ferry::testing {
 
 namespace {
@@ -67,6 +69,81 @@ void publishRaw(int port, const std::string& topic, const std::string& payload, 
   if (retained) argv.push_back("-r");
   auto r = runProcess(argv);
   ASSERT_EQ(r.exitCode, 0) << r.err;
+}
+
+std::string definitions(const TempDir& dir, const Flows& f) {
+  json resources = json::array();
+  auto flowSchedule = [&](json flow) {
+    if (!f.schedule.empty()) flow["schedule"] = {{"every", f.schedule}};
+    return flow;
+  };
+  resources.push_back({{"kind", "integration"}, {"id", "erp"}, {"name", "ERP"}});
+  resources.push_back({{"kind", "connection"},
+                       {"id", "src"},
+                       {"type", "sqlite"},
+                       {"settings", {{"path", dir.file("src.db")}}}});
+  resources.push_back({{"kind", "connection"},
+                       {"id", "dst"},
+                       {"type", "sqlite"},
+                       {"settings", {{"path", dir.file("dst.db")}}}});
+  resources.push_back({{"kind", "export"},
+                       {"id", "rows"},
+                       {"connection", "src"},
+                       {"type", "query"},
+                       {"query", "SELECT * FROM src WHERE id >= :since ORDER BY id"},
+                       {"delta", {{"field", "id"}, {"key", "id"}, {"initial", 0}}},
+                       {"pageSize", 500}});
+  resources.push_back({{"kind", "import"},
+                       {"id", "out"},
+                       {"connection", "dst"},
+                       {"type", "table"},
+                       {"table", "dst"},
+                       {"mode", "upsert"},
+                       {"key", json::array({"id"})}});
+  resources.push_back(flowSchedule({{"kind", "flow"},
+                                    {"id", "copy"},
+                                    {"integration", "erp"},
+                                    {"agent", f.agent},
+                                    {"sources", json::array({"rows"})},
+                                    {"steps", json::array({{{"import", "out"}}})}}));
+  if (f.rejectFlows > 0) {
+    resources.push_back({{"kind", "export"},
+                         {"id", "bad-rows"},
+                         {"connection", "src"},
+                         {"type", "query"},
+                         {"query", "SELECT * FROM bad WHERE id >= :since ORDER BY id"},
+                         {"delta", {{"field", "id"}, {"key", "id"}, {"initial", 0}}},
+                         {"pageSize", 1000}});
+    resources.push_back({{"kind", "import"},
+                         {"id", "refuse"},
+                         {"connection", "dst"},
+                         {"type", "table"},
+                         {"table", "refused"},
+                         {"mode", "insert"}});
+    for (int i = 1; i <= f.rejectFlows; ++i) {
+      resources.push_back(flowSchedule({{"kind", "flow"},
+                                        {"id", "reject-" + std::to_string(i)},
+                                        {"integration", "erp"},
+                                        {"agent", f.agent},
+                                        {"sources", json::array({"bad-rows"})},
+                                        {"steps", json::array({{{"import", "refuse"}}})}}));
+    }
+  }
+  return json{{"resources", resources}}.dump(1);
+}
+
+void createDatabases(const TempDir& dir, int rows) {
+  std::string sql = "CREATE TABLE src(id INTEGER PRIMARY KEY, v TEXT);";
+  for (int i = 1; i <= rows; ++i) sql += "INSERT INTO src VALUES(" + std::to_string(i) + ",'v');";
+  sql += "CREATE TABLE bad(id INTEGER PRIMARY KEY, v TEXT);";
+  sqliteExec(dir.file("src.db"), sql);
+  sqliteExec(dir.file("dst.db"),
+             "CREATE TABLE dst(id INTEGER PRIMARY KEY, v TEXT);"
+             "CREATE TABLE refused(id INTEGER PRIMARY KEY, v TEXT CHECK (length(v) > 5));");
+}
+
+long long dstRows(const TempDir& dir) {
+  return sqliteScalar(dir.file("dst.db"), "SELECT count(*) FROM dst");
 }
 
 // --- controller ---------------------------------------------------------------------------
@@ -169,6 +246,11 @@ std::string ControllerProcess::deploy(const std::string& file) const {
                        "http://127.0.0.1:" + std::to_string(port_), "--token", token_});
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
   return r.out + r.err;
+}
+
+void ControllerProcess::setSecret(const std::string& name, const std::string& value) const {
+  auto r = runProcess({FERRY_CONTROLLER_BIN, "secret", "set", name, "--state", stateDir_}, value);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
 }
 
 void ControllerProcess::createAgent(const std::string& id) const {

@@ -28,6 +28,9 @@ class ControllerProcess {
                     std::string storeUrl = "");
   ~ControllerProcess();
 
+  // ferry-controller secret set NAME in this controller's state directory.
+  void setSecret(const std::string& name, const std::string& value) const;
+
   void start();  // waits until the API answers and the link is connected
   void kill();   // SIGKILL
   void stop();   // SIGTERM, waits for exit 0
@@ -97,6 +100,21 @@ class AgentProcess {
   std::unique_ptr<ChildProcess> process_;
   std::string previousLogs_;
 };
+
+// One agent's flows: `copy` moves the rows of src.db:src to dst.db:dst (delta on id);
+// `rejectFlows` flows `reject-N` each push the rows of src.db:bad into dst.db:refused, whose
+// CHECK refuses every row, so each row is one record.error event per flow (a run announces
+// at most 1,000 errors).
+struct Flows {
+  std::string agent = "a1";
+  std::string schedule = "1s";  // "": on demand only
+  int rejectFlows = 0;
+};
+// The definitions file (integration erp) for `flows`, with databases in `dir`.
+std::string definitions(const TempDir& dir, const Flows& flows);
+// src.db with `rows` rows in src and an empty bad; dst.db with empty dst and refused.
+void createDatabases(const TempDir& dir, int rows);
+long long dstRows(const TempDir& dir);
 
 // Polls `done` every 100 ms until it holds or `timeout` passes (a deadline for a condition,
 // not a performance assertion).

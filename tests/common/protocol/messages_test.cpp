@@ -91,5 +91,45 @@ TEST(OnlineAckCommandTest, RoundTripsAndErrors) {
             "command: 'args' must be an object");
 }
 
+TEST(ReportedDesiredTest, RoundTripsAndErrors) {
+  ReportedMessage r;
+  r.appliedVersion = 3;
+  r.rejectedVersion = 4;
+  r.error = "/resources/0/sources/0: no export 'x'";
+  r.agentVersion = "0.1.0";
+  r.epoch = "e1";
+  r.stats = {{"outboxBacklog", 2}};
+  r.flows = {{"copy", {{"state", "paused"}}}};
+  auto back = parseReported(serialize(r));
+  ASSERT_TRUE(back.isOk()) << back.status().message();
+  EXPECT_EQ(back->appliedVersion, 3);
+  EXPECT_EQ(back->rejectedVersion, 4);
+  EXPECT_EQ(back->error, r.error);
+  EXPECT_EQ(back->stats, r.stats);
+  EXPECT_EQ(back->flows, r.flows);
+  r.rejectedVersion = 0;  // nothing rejected: neither key is sent
+  auto doc = nlohmann::json::parse(serialize(r));
+  EXPECT_FALSE(doc.contains("rejectedVersion"));
+  EXPECT_FALSE(doc.contains("error"));
+  EXPECT_EQ(
+      parseReported(R"({"appliedVersion":-1,"agentVersion":"v","epoch":"e"})").status().message(),
+      "reported: 'appliedVersion' must be a non-negative integer");
+  EXPECT_EQ(parseReported(R"({"appliedVersion":1,"agentVersion":"v","epoch":"e","stats":[]})")
+                .status()
+                .message(),
+            "reported: 'stats' must be an object");
+  EXPECT_EQ(parseReported(R"({"appliedVersion":1,"epoch":"e"})").status().message(),
+            "reported: missing 'agentVersion'");
+
+  EXPECT_EQ(parseDesiredHeader(nlohmann::json::parse(R"({"version":2,"resources":[]})"))->version,
+            2);
+  EXPECT_EQ(parseDesiredHeader(nlohmann::json::parse(R"({"version":0,"resources":[]})"))
+                .status()
+                .message(),
+            "desired: 'version' must be an integer of at least 1");
+  EXPECT_EQ(parseDesiredHeader(nlohmann::json::parse(R"({"version":2})")).status().message(),
+            "desired: 'resources' must be an array");
+}
+
 }  // namespace
 }  // namespace ferry::protocol
