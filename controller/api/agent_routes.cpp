@@ -13,6 +13,15 @@ namespace ferry::controller::api {
 
 namespace {
 
+// `flows` of the agent's last `reported` ({id: {state: active|paused}}), {} before any.
+nlohmann::json reportedFlows(const std::string& reported) {
+  auto doc = nlohmann::json::parse(reported, nullptr, false);
+  if (!doc.is_object() || !doc.contains("flows") || !doc["flows"].is_object()) {
+    return nlohmann::json::object();
+  }
+  return doc["flows"];
+}
+
 nlohmann::json agentJson(const store::AgentRecord& a, std::int64_t desiredVersion) {
   auto orNull = [](std::int64_t v) { return v == 0 ? nlohmann::json(nullptr) : nlohmann::json(v); };
   return {{"id", a.id},
@@ -29,6 +38,7 @@ nlohmann::json agentJson(const store::AgentRecord& a, std::int64_t desiredVersio
           {"upToDate", desiredVersion != 0 && a.appliedVersion == desiredVersion},
           {"error", a.lastError.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.lastError)},
           {"reportedAt", isoTimeOrNull(a.reportedAtMs)},
+          {"flows", reportedFlows(a.reported)},
           {"backlog",
            {{"outboxBacklog", a.stats.outboxBacklog},
             {"oldestUndeliveredAgeSeconds", a.stats.oldestUndeliveredAgeSeconds},

@@ -48,9 +48,12 @@ class SyncTest : public ::testing::Test {
   void SetUp() override { createDatabases(dir_, 3); }
 
   // Broker, controller, and one agent `a1` that has the definitions of `flows` applied.
-  void startWorld(const Flows& flows = {}, std::map<std::string, std::string> agentEnv = {}) {
+  void startWorld(const Flows& flows = {}, std::map<std::string, std::string> agentEnv = {},
+                  const std::string& mqttVersion = "5") {
     broker_ = std::make_unique<MosquittoBroker>();
     controller_ = std::make_unique<ControllerProcess>(dir_, "c1", broker_->url());
+    controller_->setEnv("FERRY_MQTT_VERSION", mqttVersion);
+    agentEnv["FERRY_MQTT_VERSION"] = mqttVersion;
     ASSERT_NO_FATAL_FAILURE(controller_->start());
     ASSERT_NO_FATAL_FAILURE(controller_->createAgent(flows.agent));
     agent_ = std::make_unique<AgentProcess>(dir_, flows.agent, agentUrl(), std::move(agentEnv));
@@ -122,6 +125,25 @@ TEST_F(SyncTest, DeployIsAppliedAndTheRetainedStateHasTheDocumentedPayloads) {
   json acks = json::parse(retained["ferry/v1/agents/a1/acks"]);
   EXPECT_EQ(acks["epoch"], agent_->epoch());
   EXPECT_GT(acks["upTo"].get<long long>(), 0);
+}
+
+TEST_F(SyncTest, EverythingWorksOverMqtt311) {
+  // Correctness relies on 3.1.1 features only (QoS 1, retained messages, wills).
+  ASSERT_NO_FATAL_FAILURE(startWorld({}, {{"FERRY_MQTT_KEEP_ALIVE_SECONDS", "5"}}, "3.1.1"));
+  ASSERT_TRUE(waitUntil([&] { return dstRows(dir_) == 3 && controllerRuns() >= 2; }));
+  ASSERT_TRUE(waitUntil([&] { return agent_->outboxBacklog() == 0; })) << agent_->log();
+  auto run = controller_->call("POST", "/api/v1/flows/copy/pause");
+  ASSERT_EQ(run.status, 202);
+  ASSERT_TRUE(waitUntil([&] {
+    return controller_->get("/api/v1/commands/" + run.body["id"].get<std::string>())
+               .body["state"] == "done";
+  }));
+  ASSERT_TRUE(waitUntil([&] {
+    auto reported = controller_->get("/api/v1/agents/a1").body;
+    return reported["flows"]["copy"]["state"] == "paused";
+  })) << controller_->get("/api/v1/agents/a1").body.dump();
+  agent_->kill();
+  ASSERT_TRUE(waitUntil([&] { return !agentOnline("a1"); }, std::chrono::seconds(20)));
 }
 
 TEST_F(SyncTest, BrokerKilledAndRestartedWithoutPersistenceLosesAndDoublesNothing) {

@@ -168,6 +168,7 @@ void ControllerProcess::start() {
   std::map<std::string, std::string> env = {{"FERRY_HTTP_PORT", std::to_string(port_)},
                                             {"FERRY_MQTT_URL", brokerUrl_}};
   if (!storeUrl_.empty()) env["FERRY_STORE"] = storeUrl_;
+  for (const auto& [k, v] : env_) env[k] = v;
   if (token_.empty()) {
     auto created = runProcess(
         {FERRY_CONTROLLER_BIN, "token", "create", "--name", name_ + "-test", "--state", stateDir_},

@@ -28,6 +28,8 @@ class ControllerProcess {
                     std::string storeUrl = "");
   ~ControllerProcess();
 
+  // An environment variable for the next start() (e.g. FERRY_MQTT_VERSION).
+  void setEnv(const std::string& name, const std::string& value) { env_[name] = value; }
   // ferry-controller secret set NAME in this controller's state directory.
   void setSecret(const std::string& name, const std::string& value) const;
 
@@ -60,6 +62,7 @@ class ControllerProcess {
   std::string name_;
   std::string brokerUrl_;
   std::string storeUrl_;
+  std::map<std::string, std::string> env_;
   std::string stateDir_;
   std::string logDir_;
   std::string token_;
