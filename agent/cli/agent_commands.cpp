@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "agent/cli/check_command.h"
+#include "agent/cli/enroll_command.h"
 #include "agent/cli/errors_command.h"
 #include "agent/cli/preview_command.h"
 #include "agent/cli/run_command.h"
@@ -66,13 +67,14 @@ cli::ProgramSpec buildProgram() {
        true},
       {"errors resolve", "IDS", "mark errors resolved", {}, 1, 1000, true},
       {"enroll",
-       "--controller URL --token T",
+       "--controller URL --token T [--ca FILE]",
        "register with a controller, write the identity",
        {{"controller", true, "URL", "controller base URL"},
-        {"token", true, "T", "enrollment token"}},
+        {"token", true, "T", "enrollment token"},
+        {"ca", true, "FILE", "CA certificate the controller's HTTPS certificate is signed by"}},
        0,
        0,
-       false},
+       true},
       {"status",
        "[--json]",
        "flows, last and next runs, queue lag, outbox backlog, open errors",
@@ -140,6 +142,7 @@ int agentMain(int argc, char** argv, char** envp) {
       {"errors retry", errorsCommand},
       {"errors resolve", errorsCommand},
       {"status", statusCommand},
+      {"enroll", enrollCommand},
   };
   return cli::runProgram(agentProgram(), handlers, argc, argv, envp);
 }

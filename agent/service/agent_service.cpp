@@ -6,6 +6,7 @@
 
 #include "agent/service/controller_link.h"
 #include "agent/service/flow_host.h"
+#include "agent/service/identity.h"
 #include "common/config/agent_config.h"
 #include "common/config/config_loader.h"
 #include "common/config/config_schemas.h"
@@ -57,6 +58,10 @@ int runAgentService(cli::Invocation& inv) {
   service::SignalWaiter signals;
   Logger log = inv.logger.child("service");
   config::AgentConfig cfg = config::agentConfigFromJson(inv.config);
+  if (Status st = applyIdentity(cfg, inv.stateDir); !st.isOk()) {
+    log.error("the identity cannot be read", {{"error", st.message()}});
+    return 1;
+  }
 
   if (Status st = fs::ensureStateDir(inv.stateDir); !st.isOk()) {
     log.error("cannot use the state directory", {{"error", st.message()}});
@@ -123,6 +128,9 @@ int runAgentService(cli::Invocation& inv) {
       }
       inv.config = std::move(*reloaded);
       cfg = config::agentConfigFromJson(inv.config);
+      if (Status st = applyIdentity(cfg, inv.stateDir); !st.isOk()) {
+        log.error("SIGHUP: the identity cannot be read", {{"error", st.message()}});
+      }
       log.info("SIGHUP: config reloaded", {{"config", inv.configPath}});
       if (flows && !cfg.definitions.empty()) {
         flows->setConfig(cfg);

@@ -86,7 +86,14 @@ void AgentLink::run() {
     return last && *last > acked_;
   };
   while (!stopping_ || draining()) {
-    if (reconnector.connectIfDue([this] { return connectOptions(); })) onConnected();
+    if (reconnector.connectIfDue([this] { return connectOptions(); })) {
+      Status set = onConnected();
+      if (set.isOk()) {
+        reconnector.established();
+      } else {
+        reconnector.setupFailed(set.message());
+      }
+    }
     connected_ = transport_->connected();
 
     auto wait = connected_
@@ -137,7 +144,7 @@ void AgentLink::run() {
   connected_ = false;
 }
 
-void AgentLink::onConnected() {
+Status AgentLink::onConnected() {
   const auto& id = options_.agentId;
   Status st = transport_->subscribe({{protocol::topicFor(id, Leaf::kDesired), 1},
                                      {protocol::topicFor(id, Leaf::kAcks), 1},
@@ -148,10 +155,8 @@ void AgentLink::onConnected() {
          protocol::serialize(protocol::OnlineMessage{true, options_.epoch, session_}), 1, true});
   }
   if (!st.isOk()) {
-    // The next turn sees the transport disconnected or retries the subscription then.
-    log_.warning("broker session not set up", {{"error", st.message()}});
     transport_->disconnect();
-    return;
+    return st;
   }
   publishReported();
   // Everything not acknowledged goes again, from the oldest event still held.
@@ -163,6 +168,7 @@ void AgentLink::onConnected() {
   }
   lastSent_ = acked_;
   lastAckProgress_ = std::chrono::steady_clock::now();
+  return Status::ok();
 }
 
 void AgentLink::handle(const mqtt::TransportEvent& event) {
@@ -245,6 +251,14 @@ void AgentLink::onCommand(const std::string& payload) {
   auto command = protocol::parseCommand(payload);
   if (!command) {
     logOnce("malformed command ignored", command.status().message());
+    // A command with an id but a type this agent does not know is answered (failed), so
+    // the controller stops sending it; one without an id cannot be answered.
+    json doc = json::parse(payload, nullptr, false);
+    if (doc.is_object() && doc.contains("id") && doc["id"].is_string() &&
+        !doc["id"].get<std::string>().empty()) {
+      pushEvent("command.result",
+                {{"commandId", doc["id"]}, {"ok", false}, {"message", command.status().message()}});
+    }
     return;
   }
   auto answered = journal_.find(command->id);

@@ -69,7 +69,8 @@ class AgentLink {
 
  private:
   void run();
-  void onConnected();
+  // Subscribes and publishes the agent's state; an error leaves the transport disconnected.
+  Status onConnected();
   void handle(const mqtt::TransportEvent& event);
   void onDesired(const std::string& payload);
   void onAck(const std::string& payload);

@@ -15,7 +15,6 @@ bool Reconnector::connectIfDue(const std::function<ConnectOptions()>& makeOption
   if (st.isOk()) {
     log_.info("connected to the broker",
               {{"url", options.url}, {"clientId", options.clientId}, {"attempts", failures_ + 1}});
-    failures_ = 0;
     wasConnected_ = true;
     return true;
   }
@@ -29,6 +28,17 @@ bool Reconnector::connectIfDue(const std::function<ConnectOptions()>& makeOption
                 {"attempt", failures_},
                 {"retryInMs", static_cast<std::int64_t>(delay.count())}});
   return false;
+}
+
+void Reconnector::setupFailed(const std::string& reason) {
+  auto delay = policy_.delay(failures_).value_or(policy_.options().maxDelay);
+  ++failures_;
+  wasConnected_ = false;
+  nextAttempt_ = std::chrono::steady_clock::now() + delay;
+  log_.warning("broker session not set up",
+               {{"error", reason},
+                {"attempt", failures_},
+                {"retryInMs", static_cast<std::int64_t>(delay.count())}});
 }
 
 void Reconnector::lost(const std::string& reason) {

@@ -21,6 +21,11 @@ class Reconnector {
   // Connects when not connected and the backoff has elapsed. True when this call made a new
   // connection: the owner then subscribes and publishes its state.
   bool connectIfDue(const std::function<ConnectOptions()>& makeOptions);
+  // The owner set up its session (subscriptions, first publishes): the backoff starts over.
+  void established() { failures_ = 0; }
+  // The owner could not set up its session on a fresh connection (a refused subscription)
+  // and disconnected: the next attempt waits like after a failed connect, growing.
+  void setupFailed(const std::string& reason);
   // The link died (a kConnectionLost event, a failed publish): the next attempt comes after
   // the first backoff step.
   void lost(const std::string& reason);

@@ -9,6 +9,7 @@
 #include "common/status/status.h"
 #include "controller/api/publisher.h"
 #include "controller/api/router.h"
+#include "controller/enrollment/broker_identities.h"
 #include "controller/store/store.h"
 
 namespace ferry::controller::api {
@@ -19,6 +20,8 @@ struct ApiContext {
   AgentPublisher& publisher;
   const Clock& clock;
   Logger logger;
+  enrollment::BrokerIdentities& identities;
+  std::string agentsBrokerUrl;  // what enrolled agents are told to connect to
 
   // A non-ok store Status as a problem response; server-side failures are logged with the
   // route, because the response hides their details.
@@ -34,5 +37,6 @@ void addDeploymentRoutes(Router& router, const ApiContext& ctx);
 void addRunRoutes(Router& router, const ApiContext& ctx);
 void addErrorRoutes(Router& router, const ApiContext& ctx);
 void addCommandRoutes(Router& router, const ApiContext& ctx);
+void addEnrollRoutes(Router& router, const ApiContext& ctx);
 
 }  // namespace ferry::controller::api

@@ -45,8 +45,14 @@ std::int64_t ApiContext::nowMs() const {
 }
 
 ControllerApi::ControllerApi(store::Store& store, AgentPublisher& publisher, const Clock& clock,
-                             Logger logger)
-    : ctx_{store, publisher, clock, std::move(logger)}, auth_(store, clock) {
+                             Logger logger, EnrollmentSettings enrollment)
+    : ctx_{store,
+           publisher,
+           clock,
+           std::move(logger),
+           enrollment.identities != nullptr ? *enrollment.identities : noIdentities_,
+           std::move(enrollment.brokerUrl)},
+      auth_(store, clock) {
   router_.add("GET", "/api/v1/health", health, /*isPublic=*/true);
   // Public so lint tools and client generators can fetch it; it holds no data.
   router_.add("GET", "/api/v1/openapi.json", openApi, /*isPublic=*/true);
@@ -57,6 +63,7 @@ ControllerApi::ControllerApi(store::Store& store, AgentPublisher& publisher, con
   addRunRoutes(router_, ctx_);
   addErrorRoutes(router_, ctx_);
   addCommandRoutes(router_, ctx_);
+  addEnrollRoutes(router_, ctx_);
 }
 
 http::HttpResponse ControllerApi::unauthorized(const ApiRequest& req, bool tokenGiven) const {

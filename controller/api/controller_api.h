@@ -13,13 +13,21 @@
 
 namespace ferry::controller::api {
 
+// What enrollment hands out: identities from `identities` (null: none, the broker admits
+// agents as configured) and the broker URL agents are told.
+struct EnrollmentSettings {
+  enrollment::BrokerIdentities* identities = nullptr;
+  std::string brokerUrl;
+};
+
 // The REST API under /api/v1 (docs/api.md, controller/api/openapi.json): routing, bearer
 // authentication, problem+json errors. Thread-safe: handle() runs on the HTTP workers; the
 // router is built once in the constructor and never changes.
 class ControllerApi {
  public:
-  // The store, publisher and clock must outlive the API.
-  ControllerApi(store::Store& store, AgentPublisher& publisher, const Clock& clock, Logger logger);
+  // The store, publisher, clock and identities must outlive the API.
+  ControllerApi(store::Store& store, AgentPublisher& publisher, const Clock& clock, Logger logger,
+                EnrollmentSettings enrollment = {});
   ControllerApi(const ControllerApi&) = delete;
   ControllerApi& operator=(const ControllerApi&) = delete;
 
@@ -32,6 +40,7 @@ class ControllerApi {
  private:
   http::HttpResponse unauthorized(const ApiRequest& req, bool tokenGiven) const;
 
+  enrollment::NoBrokerIdentities noIdentities_;
   ApiContext ctx_;
   Authenticator auth_;
   Router router_;

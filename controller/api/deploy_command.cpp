@@ -1,11 +1,6 @@
 #include "controller/api/deploy_command.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/URI.h>
 
 #include <cstdlib>
@@ -16,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/http/json_client.h"
 #include "common/model/resources.h"
 #include "common/model/validate.h"
 
@@ -23,62 +19,9 @@ namespace ferry::controller::api {
 
 namespace {
 
-struct Reply {
-  int status = 0;
-  nlohmann::json body;  // null when the body is not JSON
-};
-
-// A few calls to one controller, over one keep-alive connection.
-class ApiClient {
- public:
-  ApiClient(const Poco::URI& base, std::string token) : base_(base), token_(std::move(token)) {
-    if (base.getScheme() == "https") {
-      auto context = Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_CLIENT_USE, "", "",
-                                                        "", Poco::Net::Context::VERIFY_RELAXED, 9,
-                                                        /*loadDefaultCAs=*/true);
-      session_ =
-          std::make_unique<Poco::Net::HTTPSClientSession>(base.getHost(), base.getPort(), context);
-    } else {
-      session_ = std::make_unique<Poco::Net::HTTPClientSession>(base.getHost(), base.getPort());
-    }
-    session_->setTimeout(Poco::Timespan(30, 0));
-  }
-
-  Result<Reply> call(const std::string& method, const std::string& path,
-                     const nlohmann::json* body) {
-    try {
-      std::string prefix = base_.getPath();
-      if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-      Poco::Net::HTTPRequest request(method, prefix + path, Poco::Net::HTTPMessage::HTTP_1_1);
-      request.set("Authorization", "Bearer " + token_);
-      std::string text = body ? body->dump() : "";
-      if (body) {
-        request.setContentType("application/json");
-        request.setContentLength(static_cast<std::streamsize>(text.size()));
-      }
-      session_->sendRequest(request) << text;
-      Poco::Net::HTTPResponse response;
-      std::istream& in = session_->receiveResponse(response);
-      std::ostringstream received;
-      received << in.rdbuf();
-      Reply reply;
-      reply.status = response.getStatus();
-      reply.body = nlohmann::json::parse(received.str(), nullptr, false);
-      if (reply.body.is_discarded()) reply.body = nullptr;
-      return reply;
-    } catch (const Poco::Exception& e) {
-      return Status::unavailable("cannot reach " + base_.toString() + ": " + e.displayText());
-    }
-  }
-
- private:
-  Poco::URI base_;
-  std::string token_;
-  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
-};
-
 // Prints a problem+json answer; `pointerPrefix` maps its pointers into the file.
-void printProblem(const Reply& reply, const std::string& what, const std::string& pointerPrefix) {
+void printProblem(const http::JsonReply& reply, const std::string& what,
+                  const std::string& pointerPrefix) {
   std::cerr << what << ": HTTP " << reply.status;
   if (reply.body.is_object()) {
     std::cerr << ": " << reply.body.value("detail", reply.body.value("title", std::string()));
@@ -113,7 +56,7 @@ Result<nlohmann::json> readDefinitions(const std::string& path) {
 }
 
 // PUTs resource `index` of the file unless the controller holds the same document.
-bool putResource(ApiClient& client, const nlohmann::json& r, std::size_t index) {
+bool putResource(http::JsonClient& client, const nlohmann::json& r, std::size_t index) {
   std::string kind = r.value("kind", ""), id = r.value("id", "");
   std::string path = "/api/v1/resources/" + kind + "/" + id;
   std::string label = kind + " " + id;
@@ -181,7 +124,12 @@ int deployCommand(cli::Invocation& inv) {
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return kindRank(resources[a].value("kind", "")) < kindRank(resources[b].value("kind", ""));
   });
-  ApiClient client(base, token);
+  auto opened = http::JsonClient::open(inv.command.get("url"), token);
+  if (!opened) {
+    std::cerr << "ferry-controller: --url: " << opened.status().message() << "\n";
+    return 2;
+  }
+  http::JsonClient& client = **opened;
   std::set<std::string> integrations;
   for (std::size_t i : order) {
     const auto& r = resources[i];

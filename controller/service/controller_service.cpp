@@ -67,7 +67,28 @@ int runControllerService(cli::Invocation& inv) {
   } else {
     log.info("no mqtt.url: agents are not reached (deploys and commands are only stored)");
   }
-  api::ControllerApi controllerApi(**store, *publisher, clock, log.child("api"));
+  // Enrollment: per-agent broker identities when a dynamic-security admin is configured.
+  std::unique_ptr<enrollment::BrokerIdentities> identities;
+  if (!cfg.dynsecAdminUsername.empty()) {
+    std::string adminPassword;
+    if (!cfg.dynsecAdminPasswordSecret.empty()) {
+      auto secret = api::resolveControllerSecret(inv.stateDir, cfg.dynsecAdminPasswordSecret);
+      if (!secret) {
+        log.error("mqtt.dynsecAdmin.password cannot be read",
+                  {{"error", secret.status().message()}});
+        return 1;
+      }
+      adminPassword = std::move(*secret);
+    }
+    mqtt::ConnectOptions admin = mqtt::connectOptionsFrom(cfg.mqtt, std::move(adminPassword));
+    admin.username = cfg.dynsecAdminUsername;
+    Logger dynsecLog = log.child("dynsec");
+    identities = enrollment::makeDynsecIdentities(std::move(admin),
+                                                  mqtt::makePahoTransport(dynsecLog), dynsecLog);
+  }
+  api::EnrollmentSettings enroll{identities.get(),
+                                 cfg.agentsBrokerUrl.empty() ? cfg.mqtt.url : cfg.agentsBrokerUrl};
+  api::ControllerApi controllerApi(**store, *publisher, clock, log.child("api"), std::move(enroll));
   http::HttpServer::Options options;
   options.bind = cfg.http.bind;
   options.port = cfg.http.port;

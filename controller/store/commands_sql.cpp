@@ -130,12 +130,14 @@ Status SqlStore::markCommandSent(const std::string& commandId) {
 }
 
 Status SqlStore::completeCommandIn(Conn& c, const std::string& commandId, bool ok,
-                                   const std::string& message, bool strict) {
-  // The first answer counts; a repeated command.result changes nothing.
+                                   const std::string& message, bool strict,
+                                   const std::string& onlyAgent) {
+  // The first answer counts; a repeated command.result changes nothing; an agent answers
+  // only its own commands.
   const std::size_t n = c.exec(
       "UPDATE commands SET state = ?, result = ?, updated_at = ? "
-      "WHERE command_id = ? AND state IN ('pending', 'sent')",
-      {std::string(ok ? "done" : "failed"), message, nowMs(), commandId});
+      "WHERE command_id = ? AND state IN ('pending', 'sent') AND (? = '' OR agent_id = ?)",
+      {std::string(ok ? "done" : "failed"), message, nowMs(), commandId, onlyAgent, onlyAgent});
   if (n == 0 && strict &&
       c.queryInt("SELECT COUNT(*) FROM commands WHERE command_id = ?", {commandId}, 0) == 0) {
     return noCommand(commandId);

@@ -118,12 +118,14 @@ Result<Page<RunErrorRecord>> SqlStore::listErrors(const ErrorFilter& f, const Pa
 
 Result<std::size_t> SqlStore::setErrorStateIn(Conn& c, const std::vector<std::string>& ids,
                                               ErrorState to, const std::string& resolution,
-                                              bool strict) {
+                                              bool strict, const std::string& onlyAgent) {
   const std::int64_t now = nowMs();
   std::size_t changed = 0;
   for (const std::string& id : ids) {
-    auto rows = c.query("SELECT state FROM run_errors WHERE error_id = ?", {id});
-    if (rows.empty()) {
+    auto rows = c.query("SELECT state, agent_id FROM run_errors WHERE error_id = ?", {id});
+    // An agent closes only its own errors.
+    const bool foreign = !rows.empty() && !onlyAgent.empty() && rows[0].text(1) != onlyAgent;
+    if (rows.empty() || foreign) {
       if (strict) return Status::notFound("error \"" + id + "\" does not exist");
       continue;
     }

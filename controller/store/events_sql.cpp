@@ -285,11 +285,13 @@ Status SqlStore::applyEffectIn(Conn& c, const IngestEvent& e, std::int64_t recei
     return inserted.isOk() ? Status::ok() : inserted.status();
   }
   if (const auto* closed = std::get_if<ErrorsClosed>(&e.effect)) {
-    auto n = setErrorStateIn(c, closed->errorIds, ErrorState::kResolved, closed->how, false);
+    auto n = setErrorStateIn(c, closed->errorIds, ErrorState::kResolved, closed->how, false,
+                             e.key.agentId);
     return n.isOk() ? Status::ok() : n.status();
   }
   if (const auto* result = std::get_if<CommandResult>(&e.effect)) {
-    return completeCommandIn(c, result->commandId, result->ok, result->message, false);
+    return completeCommandIn(c, result->commandId, result->ok, result->message, false,
+                             e.key.agentId);
   }
   if (const auto* heartbeat = std::get_if<HeartbeatStats>(&e.effect)) {
     return updateStatsIn(c, e.key.agentId, heartbeat->stats, receivedAtMs);

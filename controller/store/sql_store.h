@@ -98,9 +98,11 @@ class SqlStore final : public Store {
   // strict: unknown ids → kNotFound and a resolved error → kFailedPrecondition; otherwise
   // both are skipped (events from agents).
   Result<std::size_t> setErrorStateIn(sql::Conn& c, const std::vector<std::string>& ids,
-                                      ErrorState to, const std::string& resolution, bool strict);
+                                      ErrorState to, const std::string& resolution, bool strict,
+                                      const std::string& onlyAgent = "");
   Status completeCommandIn(sql::Conn& c, const std::string& commandId, bool ok,
-                           const std::string& message, bool strict);
+                           const std::string& message, bool strict,
+                           const std::string& onlyAgent = "");
   Result<bool> recordEventIn(sql::Conn& c, const EventKey& key, const std::string& type,
                              std::int64_t receivedAtMs);
   static std::uint64_t prefixIn(sql::Conn& c, const std::string& agentId, const std::string& epoch);

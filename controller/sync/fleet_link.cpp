@@ -91,7 +91,14 @@ void FleetLink::run() {
   mqtt::Reconnector reconnector(*transport_, options_.reconnect, log_);
   std::vector<store::IngestEvent> batch;
   while (!stopping_) {
-    if (reconnector.connectIfDue([this] { return options_.connect; })) onConnected();
+    if (reconnector.connectIfDue([this] { return options_.connect; })) {
+      Status set = onConnected();
+      if (set.isOk()) {
+        reconnector.established();
+      } else {
+        reconnector.setupFailed(set.message());
+      }
+    }
     connected_ = transport_->connected();
     if (connected_) drainOutgoing();
 
@@ -115,15 +122,13 @@ void FleetLink::run() {
   connected_ = false;
 }
 
-void FleetLink::onConnected() {
+Status FleetLink::onConnected() {
   Status st = transport_->subscribe({{protocol::allAgentsFilter(Leaf::kOnline), 1},
                                      {protocol::allAgentsFilter(Leaf::kReported), 1},
                                      {std::string(protocol::kSharedEventsFilter), 1}});
   if (!st.isOk()) {
-    log_.error("subscriptions refused; check the controller's broker identity",
-               {{"error", st.message()}});
     transport_->disconnect();
-    return;
+    return st.withContext("subscriptions refused; check the controller's broker identity");
   }
   // Retained state may be lost with the broker: every agent's latest document goes again.
   auto deployments = store_.latestDeployments();
@@ -140,6 +145,7 @@ void FleetLink::onConnected() {
       if (a.online) sendCommands(a.id);
     }
   }
+  return Status::ok();
 }
 
 void FleetLink::drainOutgoing() {

@@ -53,7 +53,7 @@ class FleetLink final : public api::AgentPublisher {
 
  private:
   void run();
-  void onConnected();
+  Status onConnected();
   void drainOutgoing();
   void handle(const mqtt::Message& message, std::vector<store::IngestEvent>& batch);
   void onOnline(const std::string& agentId, const std::string& payload);

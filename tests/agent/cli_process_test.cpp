@@ -71,13 +71,6 @@ TEST_P(BinaryTest, UnknownCommandIsAUsageError) {
   EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos) << r.err;
 }
 
-TEST(AgentCliTest, CommandNotBuiltYetSaysSo) {
-  // `enroll` is filled in by its issue.
-  auto r = runProcess({kAgent, "enroll", "--controller", "http://127.0.0.1:1", "--token", "t"});
-  EXPECT_EQ(r.exitCode, 2);
-  EXPECT_NE(r.err.find("'enroll' is not yet available"), std::string::npos) << r.err;
-}
-
 TEST(ControllerCliTest, MigrateBringsTheStoreUpToDateAndIsIdempotent) {
   TempDir dir;
   auto first = runProcess({kController, "migrate", "--state", dir.file("state")});

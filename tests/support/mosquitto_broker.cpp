@@ -40,7 +40,9 @@ MosquittoBroker::MosquittoBroker(Options options) : port_(freeTcpPort()) {
   std::filesystem::permissions(dir_.path(), std::filesystem::perms::all);
   // The plain tcp listener stays first: mosquitto refuses to start with WebSockets only.
   std::string config =
-      "per_listener_settings true\npersistence false\n"
+      (options.globalConfig.empty() ? "per_listener_settings true\n"
+                                    : "per_listener_settings false\n" + options.globalConfig) +
+      "persistence false\n"
       "log_dest stderr\nlog_type all\n"
       "listener " +
       std::to_string(port_) + " 127.0.0.1\n" + options.extraConfig;

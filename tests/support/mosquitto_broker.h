@@ -16,6 +16,9 @@ class MosquittoBroker {
   struct Options {
     // Appended to every listener block (per_listener_settings is on), e.g. "password_file …".
     std::string extraConfig = "allow_anonymous true\n";
+    // Settings for the whole broker (a plugin, allow_anonymous false); when set, listeners
+    // share them (per_listener_settings false) instead of each carrying extraConfig's.
+    std::string globalConfig;
     // Also a plain WebSockets listener (ws://).
     bool websockets = false;
     // Also a WebSockets listener over TLS (wss://), with a CA and a server certificate made

@@ -170,14 +170,16 @@ void ControllerProcess::start() {
   if (!storeUrl_.empty()) env["FERRY_STORE"] = storeUrl_;
   for (const auto& [k, v] : env_) env[k] = v;
   if (token_.empty()) {
-    auto created = runProcess(
-        {FERRY_CONTROLLER_BIN, "token", "create", "--name", name_ + "-test", "--state", stateDir_},
-        "", env);
+    std::vector<std::string> argv = {FERRY_CONTROLLER_BIN, "token",   "create", "--name",
+                                     name_ + "-test",      "--state", stateDir_};
+    if (!configFile_.empty()) argv.insert(argv.end(), {"--config", configFile_});
+    auto created = runProcess(argv, "", env);
     ASSERT_EQ(created.exitCode, 0) << created.err;
     token_ = trimmed(created.out);
   }
-  process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{FERRY_CONTROLLER_BIN, "--state", stateDir_}, logDir_, env);
+  std::vector<std::string> argv = {FERRY_CONTROLLER_BIN, "--state", stateDir_};
+  if (!configFile_.empty()) argv.insert(argv.end(), {"--config", configFile_});
+  process_ = std::make_unique<ChildProcess>(argv, logDir_, env);
   ASSERT_TRUE(process_->waitForStderr("HTTP API listening", kStartTimeout)) << log();
   ASSERT_TRUE(process_->waitForStderr("connected to the broker", kStartTimeout)) << log();
 }
@@ -259,6 +261,12 @@ void ControllerProcess::createAgent(const std::string& id) const {
   ASSERT_EQ(r.status, 201) << r.body.dump();
 }
 
+std::string ControllerProcess::createAgentForEnrollment(const std::string& id) const {
+  ApiReply r = call("POST", "/api/v1/agents", {{"id", id}});
+  EXPECT_EQ(r.status, 201) << r.body.dump();
+  return r.body.value("enrollmentToken", "");
+}
+
 // --- agent ------------------------------------------------------------------------------
 
 AgentProcess::AgentProcess(const TempDir& dir, std::string agentId, std::string brokerUrl,
@@ -277,10 +285,12 @@ AgentProcess::~AgentProcess() {
 }
 
 void AgentProcess::start() {
-  std::map<std::string, std::string> env = {{"FERRY_AGENT_ID", agentId_},
-                                            {"FERRY_MQTT_URL", brokerUrl_},
-                                            {"FERRY_METRICS_PORT", "0"},
+  std::map<std::string, std::string> env = {{"FERRY_METRICS_PORT", "0"},
                                             {"FERRY_LISTENER_PORT", "0"}};
+  if (!enrolled_) {
+    env["FERRY_AGENT_ID"] = agentId_;
+    env["FERRY_MQTT_URL"] = brokerUrl_;
+  }
   for (const auto& [k, v] : env_) env[k] = v;
   process_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{FERRY_AGENT_BIN, "--state", stateDir_}, logDir_, env);

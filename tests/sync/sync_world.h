@@ -49,6 +49,10 @@ class ControllerProcess {
   // when it exits non-zero.
   std::string deploy(const std::string& definitionsFile) const;
   void createAgent(const std::string& id) const;
+  // Creates the agent and returns its one-time enrollment token.
+  std::string createAgentForEnrollment(const std::string& id) const;
+  // --config FILE for the next start().
+  void setConfigFile(const std::string& path) { configFile_ = path; }
 
   const std::string& stateDir() const { return stateDir_; }
   std::string sqlitePath() const { return stateDir_ + "/controller.db"; }
@@ -63,6 +67,7 @@ class ControllerProcess {
   std::string brokerUrl_;
   std::string storeUrl_;
   std::map<std::string, std::string> env_;
+  std::string configFile_;
   std::string stateDir_;
   std::string logDir_;
   std::string token_;
@@ -81,6 +86,8 @@ class AgentProcess {
   void start();  // waits until the link is connected
   void kill();   // SIGKILL
   void stop();   // SIGTERM, waits for exit 0
+  // Start with the identity `enroll` wrote instead of FERRY_AGENT_ID and FERRY_MQTT_URL.
+  void useEnrolledIdentity() { enrolled_ = true; }
   // A new state directory: a new queue id, so a new epoch.
   void useFreshStateDir();
 
@@ -100,6 +107,7 @@ class AgentProcess {
   std::string stateDir_;
   std::string logDir_;
   int generation_ = 0;
+  bool enrolled_ = false;
   std::unique_ptr<ChildProcess> process_;
   std::string previousLogs_;
 };

@@ -228,7 +228,11 @@ TEST_F(AgentLinkTest, ARepeatedCommandIsAnsweredAgainWithoutRunningTwiceEvenAfte
   ASSERT_NO_FATAL_FAILURE(barrier());
   EXPECT_EQ(handler_.commandsRun, 2);  // c-1 once, and the barrier
   auto answers = outboxOf("command.result");
-  ASSERT_EQ(answers.size(), 3u);
+  ASSERT_EQ(answers.size(), 4u);
+  json unknown = json::parse(answers[2].body);  // answered as failed, so it is not sent again
+  EXPECT_EQ(unknown["commandId"], "c-2");
+  EXPECT_EQ(unknown["ok"], false);
+  EXPECT_NE(unknown["message"].get<std::string>().find("format-disk"), std::string::npos);
   for (int i = 0; i < 2; ++i) {
     json a = json::parse(answers[i].body);
     EXPECT_EQ(a["commandId"], "c-1");
@@ -243,7 +247,7 @@ TEST_F(AgentLinkTest, ARepeatedCommandIsAnsweredAgainWithoutRunningTwiceEvenAfte
   transport_->deliver("ferry/v1/agents/a1/commands", command);
   ASSERT_NO_FATAL_FAILURE(barrier());
   EXPECT_EQ(handler_.commandsRun, 3);  // only the new barrier ran
-  EXPECT_EQ(outboxOf("command.result").size(), 5u);
+  EXPECT_EQ(outboxOf("command.result").size(), 6u);
 }
 
 TEST_F(AgentLinkTest,
