@@ -171,6 +171,11 @@ Status Outbox::ackUpTo(std::uint64_t seq) {
   return Status::ok();
 }
 
+bool Outbox::overQuota() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->bytes >= impl_->options.quotaBytes;
+}
+
 Result<std::uint64_t> Outbox::lastSeq() {
   Impl& im = *impl_;
   std::lock_guard lock(im.mu);

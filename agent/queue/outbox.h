@@ -57,6 +57,9 @@ class Outbox {
   // Deletes every event up to `seq` (the controller stored them). A stale ack is harmless.
   Status ackUpTo(std::uint64_t seq);
   Result<OutboxStats> stats();
+  // True once the outbox holds its quota: exports pause until the link delivers, so the
+  // room up to the hard cap stays for runs' final states.
+  bool overQuota();
   // The sequence number of the newest event (0 when none was ever pushed); cheap.
   Result<std::uint64_t> lastSeq();
 

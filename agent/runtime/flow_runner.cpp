@@ -67,6 +67,30 @@ void FlowRunner::addErrors(RunSummary& run, std::vector<RecordError> errors) {
   }
 }
 
+// A full outbox (the controller out of reach for long) pauses reading and processing pages:
+// pages wait in the durable queue, events are never dropped for data, and the room above
+// the quota stays for final states. After maxPause the run fails and says why.
+Status FlowRunner::waitForOutboxRoom(const std::string& exportId) {
+  if (options_.events == nullptr || !options_.events->full()) return Status::ok();
+  if (options_.logger) {
+    options_.logger->warning("outbox full: paused until the controller acknowledges events",
+                             {{"topic", exportId}});
+  }
+  const auto since = std::chrono::steady_clock::now();
+  while (options_.events->full()) {
+    if (cancelled() || stopReading_) return Status::cancelled("stopping");
+    if (std::chrono::steady_clock::now() - since > options_.maxPause) {
+      return Status::resourceExhausted(
+          exportId + ": the outbox stayed full for " + std::to_string(options_.maxPause.count()) +
+          " s; the controller is not acknowledging events (check the broker link, or raise "
+          "outbox.quotaBytes)");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (options_.logger) options_.logger->info("outbox has room: resumed", {{"topic", exportId}});
+  return Status::ok();
+}
+
 bool FlowRunner::cancelled() const {
   return options_.cancel != nullptr && options_.cancel->load();
 }
@@ -117,6 +141,7 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
 
   while (true) {
     if (cancelled() || stopReading_) return Status::cancelled("stopping");
+    FERRY_RETURN_IF_ERROR(waitForOutboxRoom(spec.id));
     std::optional<connectors::ExportPage> page;
     auto got = withRetries("read export " + spec.id, [&]() -> connectors::Outcome {
       auto outcome = source->next(page);
@@ -177,6 +202,8 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
     bool any = false;
     const bool more = producing != nullptr && producing->load();
     for (const auto& topic : flow.sources) {
+      // Each page may announce many record errors: wait for room before taking one.
+      FERRY_RETURN_IF_ERROR(waitForOutboxRoom(topic));
       auto pages = queue_.read(flow.id, topic, 1);
       if (!pages) return pages.status();
       if (pages->empty()) continue;

@@ -86,6 +86,7 @@ class FlowRunner {
   Status consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run,
                  const std::atomic<bool>* producing);
   bool cancelled() const;
+  Status waitForOutboxRoom(const std::string& exportId);
   void emit(const std::string& type, const nlohmann::json& body);
   void addErrors(RunSummary& run, std::vector<RecordError> errors);
   // Runs `attempt` until it succeeds, fails for good or the policy gives up.

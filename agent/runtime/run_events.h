@@ -17,6 +17,8 @@ class RunEvents {
  public:
   virtual ~RunEvents() = default;
   virtual void emit(const std::string& type, const nlohmann::json& body) = 0;
+  // True while events cannot be delivered fast enough to keep up: exports pause then.
+  virtual bool full() { return false; }
 };
 
 // Stores events in the outbox for the sync link to forward; with no controller configured
@@ -27,6 +29,7 @@ class OutboxRunEvents final : public RunEvents {
  public:
   OutboxRunEvents(queue::Outbox& outbox, const Logger& logger) : outbox_(outbox), log_(logger) {}
   void emit(const std::string& type, const nlohmann::json& body) override;
+  bool full() override { return outbox_.overQuota(); }
 
  private:
   queue::Outbox& outbox_;

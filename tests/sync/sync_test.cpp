@@ -217,6 +217,35 @@ TEST_F(SyncTest, ControllerDownForAWhileThenBackLosesAndDoublesNothing) {
   expectSameRuns(*controller_, *agent_, "a1");
 }
 
+TEST_F(SyncTest, AFullOutboxPausesExportsAndLosesNoEvent) {
+  Flows flows;
+  flows.rejectFlows = 1;
+  flows.rejectPageSize = 5;  // a page's errors fit in the room above the quota
+  // About 50 record.error events fill this outbox; 1,000 come.
+  ASSERT_NO_FATAL_FAILURE(startWorld(flows, {{"FERRY_OUTBOX_QUOTA_BYTES", "12000"}}));
+  controller_->kill();
+  sqliteExec(dir_.file("src.db"),
+             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+             "INSERT INTO bad SELECT i, 'x' FROM n;");
+  ASSERT_TRUE(waitUntil([&] {
+    return agent_->log().find("outbox full: paused") != std::string::npos;
+  })) << agent_->log();
+  ASSERT_NO_FATAL_FAILURE(controller_->start());
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        return sqliteScalar(controller_->sqlitePath(),
+                            "SELECT count(*) FROM run_errors WHERE flow_id = 'reject-1'") == 1000 &&
+               agent_->outboxBacklog() == 0;
+      },
+      std::chrono::seconds(120)))
+      << sqliteScalar(controller_->sqlitePath(), "SELECT count(*) FROM run_errors") << "\n"
+      << agent_->log();
+  EXPECT_NE(agent_->log().find("outbox has room: resumed"), std::string::npos);
+  EXPECT_EQ(agent_->log().find("event not stored"), std::string::npos);  // nothing dropped
+  agent_->stop();
+  expectDrainedExactlyOnce(*controller_, *agent_, "a1");
+}
+
 class CutOffSyncTest : public SyncTest {
  protected:
   std::string agentUrl() override {

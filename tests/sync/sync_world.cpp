@@ -113,7 +113,7 @@ std::string definitions(const TempDir& dir, const Flows& f) {
                          {"type", "query"},
                          {"query", "SELECT * FROM bad WHERE id >= :since ORDER BY id"},
                          {"delta", {{"field", "id"}, {"key", "id"}, {"initial", 0}}},
-                         {"pageSize", 1000}});
+                         {"pageSize", f.rejectPageSize}});
     resources.push_back({{"kind", "import"},
                          {"id", "refuse"},
                          {"connection", "dst"},

@@ -120,6 +120,7 @@ struct Flows {
   std::string agent = "a1";
   std::string schedule = "1s";  // "": on demand only
   int rejectFlows = 0;
+  int rejectPageSize = 1000;
 };
 // The definitions file (integration erp) for `flows`, with databases in `dir`.
 std::string definitions(const TempDir& dir, const Flows& flows);
