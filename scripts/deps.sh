@@ -11,7 +11,7 @@ PACKAGES=(
   libpoco-dev libpaho-mqttpp-dev libpaho-mqtt-dev nlohmann-json3-dev libssl-dev libsqlite3-dev
   libpq-dev unixodbc-dev libgtest-dev libgmock-dev libbenchmark-dev
   # what the tests and the demo start or call
-  mosquitto mosquitto-clients sqlite3 tzdata curl iproute2 procps
+  mosquitto mosquitto-clients sqlite3 jq tzdata curl iproute2 procps
   tinyproxy  # the MQTT proxy tests run MQTT through a real HTTP CONNECT proxy (TOOLCHAIN.md §9)
   prometheus  # promtool lints the /metrics output
   chromium  # the dashboard's browser test drives it headless through playwright-core

@@ -20,10 +20,9 @@ Status resolveInPlace(nlohmann::json& value, const secrets::SecretResolver* reso
       }
       auto secret = resolver->resolve(name);
       if (!secret.isOk()) {
+        // The store's message says how to set it.
         return Status(secret.status().code(), where + ": " + pointer + ": secret \"" + name +
-                                                  "\": " + secret.status().message() +
-                                                  " (set it with `ferry-agent secret set " + name +
-                                                  "`)");
+                                                  "\": " + secret.status().message());
       }
       value = std::move(*secret);
       return Status::ok();

@@ -40,9 +40,7 @@ Result<std::unique_ptr<ControllerLink>> ControllerLink::start(const config::Agen
     if (!secrets) return secrets.status();
     auto value = (*secrets)->resolve(cfg.mqtt.passwordSecret);
     if (!value) {
-      return Status::failedPrecondition("mqtt.password: " + value.status().message() +
-                                        " (set it with `ferry-agent secret set " +
-                                        cfg.mqtt.passwordSecret + "`)");
+      return Status::failedPrecondition("mqtt.password: " + value.status().message());
     }
     password = std::move(*value);
   }
