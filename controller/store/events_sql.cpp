@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
 #include <set>
@@ -268,6 +269,33 @@ Result<IngestResult> SqlStore::ingestEvents(const std::vector<IngestEvent>& even
   return out;
 }
 
+// A retry-errors command is answered after the agent announced (error.closed) the errors it
+// retried; any of its errors still `retrying` failed again or could not run: open again.
+Status SqlStore::reopenUnretriedErrors(Conn& c, const std::string& commandId,
+                                       const std::string& agentId) {
+  auto rows = c.query("SELECT type, payload FROM commands WHERE command_id = ? AND agent_id = ?",
+                      {commandId, agentId});
+  if (rows.empty() || rows[0].text(0) != "retry-errors") return Status::ok();
+  auto args = nlohmann::json::parse(rows[0].text(1), nullptr, false);
+  if (!args.is_object() || !args.contains("errorIds") || !args["errorIds"].is_array()) {
+    return Status::ok();
+  }
+  std::vector<std::string> ids;
+  for (const auto& id : args["errorIds"]) {
+    if (id.is_string()) ids.push_back(id.get<std::string>());
+  }
+  std::vector<std::string> retrying;
+  for (const auto& id : ids) {
+    if (c.queryInt("SELECT COUNT(*) FROM run_errors WHERE error_id = ? AND state = 'retrying'",
+                   {id}, 0) > 0) {
+      retrying.push_back(id);
+    }
+  }
+  if (retrying.empty()) return Status::ok();
+  auto n = setErrorStateIn(c, retrying, ErrorState::kOpen, "", false, agentId);
+  return n.isOk() ? Status::ok() : n.status();
+}
+
 Status SqlStore::applyEffectIn(Conn& c, const IngestEvent& e, std::int64_t receivedAtMs,
                                RunBatch& runs) {
   if (const auto* run = std::get_if<RunUpdate>(&e.effect)) {
@@ -290,8 +318,9 @@ Status SqlStore::applyEffectIn(Conn& c, const IngestEvent& e, std::int64_t recei
     return n.isOk() ? Status::ok() : n.status();
   }
   if (const auto* result = std::get_if<CommandResult>(&e.effect)) {
-    return completeCommandIn(c, result->commandId, result->ok, result->message, false,
-                             e.key.agentId);
+    FERRY_RETURN_IF_ERROR(
+        completeCommandIn(c, result->commandId, result->ok, result->message, false, e.key.agentId));
+    return reopenUnretriedErrors(c, result->commandId, e.key.agentId);
   }
   if (const auto* heartbeat = std::get_if<HeartbeatStats>(&e.effect)) {
     return updateStatsIn(c, e.key.agentId, heartbeat->stats, receivedAtMs);

@@ -103,6 +103,8 @@ class SqlStore final : public Store {
   Status completeCommandIn(sql::Conn& c, const std::string& commandId, bool ok,
                            const std::string& message, bool strict,
                            const std::string& onlyAgent = "");
+  Status reopenUnretriedErrors(sql::Conn& c, const std::string& commandId,
+                               const std::string& agentId);
   Result<bool> recordEventIn(sql::Conn& c, const EventKey& key, const std::string& type,
                              std::int64_t receivedAtMs);
   static std::uint64_t prefixIn(sql::Conn& c, const std::string& agentId, const std::string& epoch);

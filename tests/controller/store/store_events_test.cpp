@@ -127,6 +127,40 @@ TEST_P(StoreEventsTest, ABatchAppliesEachNewEventOnceAndReturnsThePrefixes) {
   EXPECT_EQ(e2.resolution, "retried");
 }
 
+TEST_P(StoreEventsTest, ARetryCommandsAnswerReopensItsErrorsThatWereNotRetried) {
+  must(store_->createAgent("a", "", ""));
+  must(store_->createAgent("b", "", ""));
+  for (const char* id : {"x1", "x2", "x3"}) {
+    RunErrorRecord e;
+    e.errorId = id;
+    e.runId = "run-1";
+    e.agentId = "a";
+    e.flowId = "orders";
+    e.message = "bad";
+    e.record = "{}";
+    must(store_->insertError(e));
+  }
+  must(store_->setErrorState({"x1", "x2", "x3"}, ErrorState::kRetrying, ""));
+  auto cmd = must(store_->enqueueCommand("a", "retry-errors", R"({"errorIds":["x1","x2"]})"));
+  // Another agent cannot close a's errors nor answer a's command.
+  must(store_->ingestEvents(
+      {{{"b", "e9", 1}, "error.closed", 0, ErrorsClosed{{"x1"}, "resolved"}},
+       {{"b", "e9", 2}, "command.result", 0, CommandResult{cmd.commandId, true, "forged"}}}));
+  EXPECT_EQ(must(store_->getError("x1")).state, ErrorState::kRetrying);
+  EXPECT_EQ(must(store_->getCommand(cmd.commandId)).state, CommandState::kPending);
+  // a retried x1 (it went through) but not x2 (it failed again): x2 is open again; x3 was not
+  // part of the command and stays as it was.
+  must(store_->ingestEvents({{{"a", "e1", 1}, "error.closed", 0, ErrorsClosed{{"x1"}, "retried"}},
+                             {{"a", "e1", 2},
+                              "command.result",
+                              0,
+                              CommandResult{cmd.commandId, false, "x2: failed again"}}}));
+  EXPECT_EQ(must(store_->getError("x1")).state, ErrorState::kResolved);
+  EXPECT_EQ(must(store_->getError("x2")).state, ErrorState::kOpen);
+  EXPECT_EQ(must(store_->getError("x3")).state, ErrorState::kRetrying);
+  EXPECT_EQ(must(store_->getCommand(cmd.commandId)).state, CommandState::kFailed);
+}
+
 // Two controller replicas (two stores on one database), each with two threads, record
 // the same events: every event is new exactly once and the prefix covers them all.
 TEST_P(StoreEventsTest, ConcurrentWritersStoreEachEventOnce) {
