@@ -185,11 +185,15 @@ echo "POST /hooks/orders -> 202, through the listener flow into exchange/events.
 
 step "6. A definition error: the agent rejects it, version 1 runs on"
 # The webhook's token now names a secret the agent does not have; only the agent can know.
-api GET /api/v1/resources/export/order-events |
-  jq '.resource | .listener.auth.bearer."$secret" = "no-such-secret"' > "$WORK/bad-export.json"
-api PUT /api/v1/resources/export/order-events "$(cat "$WORK/bad-export.json")" >/dev/null ||
-  fail "the export was not updated"
-api POST /api/v1/integrations/erp-to-warehouse/deploy '{}' >/dev/null || fail "deploy of version 2"
+# deploy_hook_secret NAME: the webhook export's token names secret NAME; deploy.
+deploy_hook_secret() {
+  api GET /api/v1/resources/export/order-events |
+    jq --arg name "$1" '.resource | .listener.auth.bearer."$secret" = $name' > "$WORK/export.json"
+  api PUT /api/v1/resources/export/order-events "$(cat "$WORK/export.json")" >/dev/null ||
+    fail "the export was not updated"
+  api POST /api/v1/integrations/erp-to-warehouse/deploy '{}' >/dev/null || fail "deploy"
+}
+deploy_hook_secret no-such-secret
 for _ in $(seq 1 100); do [ "$(api GET /api/v1/agents/erp-site | jq .rejectedVersion)" = 2 ] && break; sleep 0.1; done
 [ "$(api GET /api/v1/agents/erp-site | jq .rejectedVersion)" = 2 ] || fail "the agent did not reject version 2"
 echo "GET /api/v1/agents/erp-site -> appliedVersion $(api GET /api/v1/agents/erp-site | jq .appliedVersion), rejectedVersion 2:"
@@ -197,11 +201,7 @@ echo "  $(api GET /api/v1/agents/erp-site | jq -r .error)"
 sqlite3 "$WORK/shop.db" "INSERT INTO orders VALUES (3001, 1, 'paid', '42.00', '2026-03-01T00:00:00Z')"
 wait_rows 2251
 echo "a new order still reached the warehouse: version 1 runs on"
-api GET /api/v1/resources/export/order-events |
-  jq '.resource | .listener.auth.bearer."$secret" = "demo-hook-token"' > "$WORK/good-export.json"
-api PUT /api/v1/resources/export/order-events "$(cat "$WORK/good-export.json")" >/dev/null ||
-  fail "the export was not restored"
-api POST /api/v1/integrations/erp-to-warehouse/deploy '{}' >/dev/null || fail "deploy of version 3"
+deploy_hook_secret demo-hook-token
 for _ in $(seq 1 100); do [ "$(api GET /api/v1/agents/erp-site | jq .appliedVersion)" = 3 ] && break; sleep 0.1; done
 [ "$(api GET /api/v1/agents/erp-site | jq .appliedVersion)" = 3 ] || fail "the agent did not apply version 3"
 echo "fixed and deployed again: the agent applied version 3"

@@ -146,6 +146,19 @@ long long dstRows(const TempDir& dir) {
   return sqliteScalar(dir.file("dst.db"), "SELECT count(*) FROM dst");
 }
 
+// Ends a service process: SIGKILL, or SIGTERM after which it must exit 0 within 20 s. Its
+// log is kept for failure messages.
+void endChild(std::unique_ptr<ChildProcess>& process, std::string& logs, int sig) {
+  if (!process) return;
+  process->signal(sig);
+  auto code = process->wait(std::chrono::seconds(sig == SIGKILL ? 10 : 20));
+  logs += process->stderrText();
+  process.reset();
+  if (sig == SIGKILL) return;
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+}
+
 // --- controller ---------------------------------------------------------------------------
 
 ControllerProcess::ControllerProcess(const TempDir& dir, std::string name, std::string brokerUrl,
@@ -185,21 +198,11 @@ void ControllerProcess::start() {
 }
 
 void ControllerProcess::kill() {
-  if (!process_) return;
-  process_->signal(SIGKILL);
-  process_->wait(std::chrono::seconds(10));
-  previousLogs_ += process_->stderrText();
-  process_.reset();
+  endChild(process_, previousLogs_, SIGKILL);
 }
 
 void ControllerProcess::stop() {
-  if (!process_) return;
-  process_->signal(SIGTERM);
-  auto code = process_->wait(std::chrono::seconds(20));
-  previousLogs_ += process_->stderrText();
-  process_.reset();
-  ASSERT_TRUE(code.has_value());
-  EXPECT_EQ(*code, 0);
+  endChild(process_, previousLogs_, SIGTERM);
 }
 
 std::string ControllerProcess::log() const {
@@ -298,21 +301,11 @@ void AgentProcess::start() {
 }
 
 void AgentProcess::kill() {
-  if (!process_) return;
-  process_->signal(SIGKILL);
-  process_->wait(std::chrono::seconds(10));
-  previousLogs_ += process_->stderrText();
-  process_.reset();
+  endChild(process_, previousLogs_, SIGKILL);
 }
 
 void AgentProcess::stop() {
-  if (!process_) return;
-  process_->signal(SIGTERM);
-  auto code = process_->wait(std::chrono::seconds(20));
-  previousLogs_ += process_->stderrText();
-  process_.reset();
-  ASSERT_TRUE(code.has_value());
-  EXPECT_EQ(*code, 0);
+  endChild(process_, previousLogs_, SIGTERM);
 }
 
 void AgentProcess::useFreshStateDir() {

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "common/mqtt/mqtt_transport.h"
+#include "tests/common/mqtt/transport_test_helpers.h"
 #include "tests/support/http_proxy.h"
 #include "tests/support/mosquitto_broker.h"
 #include "tests/support/tls_files.h"
@@ -18,32 +19,9 @@ namespace {
 using ferry::testing::HttpProxy;
 using ferry::testing::MosquittoBroker;
 using namespace std::chrono_literals;
-
-Logger testLogger() {
-  return Logger(std::make_shared<FdLogSink>(2), LogLevel::kWarning, "test");
-}
-
-ConnectOptions options(const std::string& url, const std::string& id, const std::string& version) {
-  ConnectOptions o;
-  o.url = url;
-  o.clientId = id;
-  o.version = version;
-  o.connectTimeoutSeconds = 5;
-  return o;
-}
-
-// Polls until a message on `topic` arrives or the timeout passes.
-std::optional<Message> awaitMessage(MqttTransport& t, const std::string& topic,
-                                    std::chrono::milliseconds timeout = 5s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto e = t.poll(100ms);
-    if (e && e->kind == TransportEvent::Kind::kMessage && e->message.topic == topic) {
-      return e->message;
-    }
-  }
-  return std::nullopt;
-}
+using transport_test::awaitMessage;
+using transport_test::options;
+using transport_test::testLogger;
 
 // `receiver` subscribes to `topic`, `sender` publishes one QoS 1 message on it, and the
 // message must arrive unchanged.
