@@ -175,6 +175,11 @@ void FleetLink::handle(const mqtt::Message& m, std::vector<store::IngestEvent>& 
     case Leaf::kOnline: onOnline(topic->agentId, m.payload); return;
     case Leaf::kReported: onReported(topic->agentId, m.payload); return;
     case Leaf::kEvents: {
+      if (!knownAgent(topic->agentId)) {
+        // Not stored, not acknowledged: an agent the admin never created (or deleted).
+        malformed("events", "unknown agent '" + topic->agentId + "'");
+        return;
+      }
       auto envelope = protocol::parseEventEnvelope(m.payload, topic->agentId);
       if (!envelope) {
         malformed("events", envelope.status().message());
@@ -325,6 +330,23 @@ void FleetLink::sendCommand(const store::CommandRecord& c) {
     Status marked = store_.markCommandSent(c.commandId);
     if (!marked.isOk()) log_.debug("command not marked sent", {{"error", marked.message()}});
   }
+}
+
+bool FleetLink::knownAgent(const std::string& agentId) {
+  // Forgotten every minute, so a deleted agent's events stop being stored soon after.
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= knownAgentsUntil_) {
+    knownAgents_.clear();
+    knownAgentsUntil_ = now + std::chrono::minutes(1);
+  }
+  if (knownAgents_.count(agentId) != 0) return true;
+  auto agent = store_.getAgent(agentId);
+  if (agent) {
+    knownAgents_.insert(agentId);
+    return true;
+  }
+  // A store hiccup is not an unknown agent: the event is taken and the store decides.
+  return agent.status().code() != StatusCode::kNotFound;
 }
 
 std::string FleetLink::integrationOf(const std::string& flowId) {

@@ -63,6 +63,7 @@ class FleetLink final : public api::AgentPublisher {
   void sendCommands(const std::string& agentId);
   void sendCommand(const store::CommandRecord& command);
   std::string integrationOf(const std::string& flowId);
+  bool knownAgent(const std::string& agentId);
   void malformed(const std::string& leaf, const std::string& reason);
 
   Options options_;
@@ -85,6 +86,8 @@ class FleetLink final : public api::AgentPublisher {
 
   // Owned by the link's thread.
   std::set<std::string> loggedReasons_;
+  std::set<std::string> knownAgents_;
+  std::chrono::steady_clock::time_point knownAgentsUntil_{};
 };
 
 }  // namespace ferry::controller::sync

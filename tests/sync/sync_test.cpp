@@ -390,6 +390,8 @@ TEST_F(SyncTest, MalformedPayloadsAreCountedAndIgnoredAndQuarantinedEventsDoNotB
       {"ferry/v1/agents/q1/online", "{"},
       {"ferry/v1/agents/q1/reported", R"({"appliedVersion":-1})"},
       {"ferry/v1/agents/nobody/online", R"({"online":true,"epoch":"e1","session":1})"},
+      {"ferry/v1/agents/nobody/events",
+       R"({"agent":"nobody","epoch":"e1","seq":1,"type":"heartbeat","ts":"x","body":{}})"},
       {"ferry/v1/agents/Not_Valid!/events", "{}"},
   };
   for (const auto& [topic, payload] : bad) publishRaw(port, topic, payload);
