@@ -112,7 +112,8 @@ Result<Outbox::PushResult> Outbox::push(const std::string& type, const std::stri
       return Status::resourceExhausted(
           "outbox hard cap reached (" + std::to_string(im.bytes) + " of " +
           std::to_string(im.options.hardCapBytes) +
-          " bytes): pausing exports until the controller acknowledges events");
+          " bytes): the event is lost; runs pause at the quota, so only a burst larger than "
+          "the room above it gets here (raise outbox.quotaBytes)");
     }
   }
   Transaction tx(*im.conn);

@@ -1,5 +1,8 @@
 #include "agent/service/identity.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/fs/atomic_file.h"
@@ -42,7 +45,17 @@ Status writeIdentity(const std::string& path, const std::string& agentId, const 
   json mqtt = {{"url", url}};
   if (!username.empty()) mqtt["username"] = username;
   json doc = {{"agentId", agentId}, {"mqtt", mqtt}};
-  return fs::writeFileAtomically(path, doc.dump(2) + "\n", 0600);
+  // `sudo ferry-agent enroll` runs as root: the file goes to the owner of its directory (the
+  // service user), or the service could not read it.
+  auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  struct stat owner {};
+  const bool adopt = ::geteuid() == 0 && ::stat(dir.c_str(), &owner) == 0;
+  return fs::writeFileAtomically(path, doc.dump(2) + "\n", 0600, [&](const std::string& tmp) {
+    if (adopt && ::chown(tmp.c_str(), owner.st_uid, owner.st_gid) != 0) {
+      // Best effort: the service reports an unreadable identity at start, naming the file.
+    }
+  });
 }
 
 }  // namespace ferry::agent

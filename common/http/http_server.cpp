@@ -77,8 +77,11 @@ class Handler final : public Poco::Net::HTTPRequestHandler {
       if (in.hasContentLength() && in.getContentLength64() > shared_.maxBodyBytes) {
         return tooLarge(body, out);
       }
+      // RFC 9112 §6.3: a request with neither Content-Length nor chunked encoding has no
+      // body; reading until the peer closes would stall a keep-alive client for a minute.
+      const bool hasBody = in.hasContentLength() || in.getChunkedTransferEncoding();
       char buf[8192];
-      while (body.read(buf, sizeof buf) || body.gcount() > 0) {
+      while (hasBody && (body.read(buf, sizeof buf) || body.gcount() > 0)) {
         req.body.append(buf, static_cast<std::size_t>(body.gcount()));
         if (static_cast<std::int64_t>(req.body.size()) > shared_.maxBodyBytes) {
           return tooLarge(body, out);

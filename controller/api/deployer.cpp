@@ -1,5 +1,7 @@
 #include "controller/api/deployer.h"
 
+#include <algorithm>
+
 #include <map>
 #include <set>
 #include <utility>
@@ -159,6 +161,13 @@ Result<Deployer::Outcome> Deployer::deployIntegration(const std::string& integra
   std::vector<std::pair<std::string, nlohmann::json>> documents;
   for (auto& [agent, integrations] : targets) {
     integrations.insert(integrationId);
+    // Above what the agent reports too: an agent deleted and created again (or a store
+    // restored from a backup) keeps its state, and it ignores versions it has seen.
+    auto reported = store_.getAgent(agent);
+    if (reported) {
+      latestVersion[agent] =
+          std::max({latestVersion[agent], reported->appliedVersion, reported->rejectedVersion});
+    }
     nlohmann::json doc = {{"version", latestVersion[agent] + 1},
                           {"resources", buildResources(live, agent, integrations)}};
     validateDocument(agent, doc, outcome.problems);

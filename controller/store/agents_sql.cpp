@@ -107,8 +107,9 @@ Status SqlStore::renameAgent(const std::string& id, const std::string& displayNa
 Status SqlStore::deleteAgent(const std::string& id) {
   return db_->write("deleting agent " + id, [&](Conn& c) -> Status {
     if (!agentExists(c, id)) return noAgent(id);
-    for (const char* table :
-         {"commands", "deployments", "events_seen", "event_prefixes", "quarantined_events"}) {
+    // event_prefixes stay: an agent created again under this id with its old state directory
+    // goes on with its epoch, and its later events must still extend the acknowledged prefix.
+    for (const char* table : {"commands", "deployments", "events_seen", "quarantined_events"}) {
       c.exec(std::string("DELETE FROM ") + table + " WHERE agent_id = ?", {id});
     }
     c.exec("DELETE FROM agents WHERE id = ?", {id});

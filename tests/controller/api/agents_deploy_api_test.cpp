@@ -46,6 +46,22 @@ TEST_F(AgentsTest, InvalidAgentBodiesAre422WithPointers) {
   EXPECT_EQ(pointers, (std::set<std::string>{"/id", "/name", "/extra"}));
 }
 
+TEST_F(AgentsTest, ADeployGoesAboveTheVersionTheAgentReports) {
+  // An agent deleted and created again keeps its state: it reports version 7 and would
+  // ignore versions 1 to 7, so the next document is version 8.
+  createAgent("plant-1");
+  seedDefinitions("erp", "plant-1");
+  store::ReportedUpdate reported;
+  reported.agentId = "plant-1";
+  reported.json = R"({"appliedVersion":7})";
+  reported.appliedVersion = 7;
+  reported.agentVersion = "1.2.3";
+  ASSERT_TRUE(store_->updateReported(reported).isOk());
+  Reply r = post("/api/v1/integrations/erp/deploy", nlohmann::json::object());
+  ASSERT_EQ(r.status, 200) << r.body.dump();
+  EXPECT_EQ(r.body["deployments"][0]["version"], 8) << r.body.dump();
+}
+
 TEST_F(AgentsTest, ListShowsOnlineStateVersionsErrorAndBacklog) {
   createAgent("plant-1");
   createAgent("plant-2");

@@ -1,6 +1,9 @@
 // Routing, authentication, problem responses and metrics of the API, over real HTTP.
 #include <gtest/gtest.h>
 
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+
 #include "controller/api/tokens.h"
 #include "tests/controller/api/api_fixture.h"
 
@@ -31,6 +34,24 @@ TEST_F(ProtocolTest, WrongOrDeletedTokenIsRefused) {
   EXPECT_EQ(get("/api/v1/agents").status, 200);
   ASSERT_TRUE(store_->deleteToken("test").isOk());
   expectProblem(get("/api/v1/agents"), 401);
+}
+
+TEST_F(ProtocolTest, APostWithoutContentLengthHasNoBodyAndIsAnsweredAtOnce) {
+  // curl -X POST without -d sends neither Content-Length nor a chunked body; the server must
+  // not wait for the client to close the connection (the request stays open here).
+  Poco::Net::StreamSocket socket(
+      Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(port_)));
+  socket.setReceiveTimeout(Poco::Timespan(20, 0));  // a deadline, far above any answer time
+  const std::string request =
+      "POST /api/v1/flows/none/run HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+      "Authorization: Bearer " +
+      token_ + "\r\n\r\n";
+  socket.sendBytes(request.data(), static_cast<int>(request.size()));
+  char buffer[4096];
+  const int n = socket.receiveBytes(buffer, sizeof buffer);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buffer, static_cast<std::size_t>(n)).rfind("HTTP/1.1 404", 0), 0u)
+      << std::string(buffer, static_cast<std::size_t>(n));
 }
 
 TEST_F(ProtocolTest, TokenUseIsRecorded) {

@@ -127,6 +127,22 @@ TEST_P(StoreEventsTest, ABatchAppliesEachNewEventOnceAndReturnsThePrefixes) {
   EXPECT_EQ(e2.resolution, "retried");
 }
 
+TEST_P(StoreEventsTest, AnAgentCreatedAgainGoesOnWithItsEpoch) {
+  // The agent keeps its state directory (and outbox) when an admin deletes it and creates
+  // it again: events it sends later still extend the acknowledged prefix.
+  must(store_->createAgent("a", "", ""));
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+    must(store_->ingestEvents({{{"a", "e1", seq}, "heartbeat", 0, std::monostate{}}}));
+  }
+  must(store_->deleteAgent("a"));
+  must(store_->createAgent("a", "", ""));
+  auto later = must(store_->ingestEvents({{{"a", "e1", 4}, "heartbeat", 0, std::monostate{}}}));
+  ASSERT_EQ(later.prefixes.size(), 1u);
+  EXPECT_EQ(later.prefixes[0].upTo, 4u);
+  auto resent = must(store_->ingestEvents({{{"a", "e1", 2}, "heartbeat", 0, std::monostate{}}}));
+  EXPECT_FALSE(resent.fresh[0]);
+}
+
 TEST_P(StoreEventsTest, ARetryCommandsAnswerReopensItsErrorsThatWereNotRetried) {
   must(store_->createAgent("a", "", ""));
   must(store_->createAgent("b", "", ""));
