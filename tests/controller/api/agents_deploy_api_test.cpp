@@ -46,6 +46,18 @@ TEST_F(AgentsTest, InvalidAgentBodiesAre422WithPointers) {
   EXPECT_EQ(pointers, (std::set<std::string>{"/id", "/name", "/extra"}));
 }
 
+TEST_F(AgentsTest, AnEnrollmentTokenExpiresADayAfterTheAgentWasCreated) {
+  Reply created = post("/api/v1/agents", {{"id", "late"}});
+  ASSERT_EQ(created.status, 201);
+  const std::string token = created.body["enrollmentToken"];
+  clock_.set(kT0 + 24LL * 3600 * 1000 + 1);
+  Reply expired = post("/api/v1/enroll", {{"token", token}});
+  expectProblem(expired, 403);
+  EXPECT_NE(expired.body["detail"].get<std::string>().find("expired"), std::string::npos)
+      << expired.body.dump();
+  EXPECT_EQ(get("/api/v1/agents/late").body["enrolled"], false);  // still unused
+}
+
 TEST_F(AgentsTest, ADeployGoesAboveTheVersionTheAgentReports) {
   // An agent deleted and created again keeps its state: it reports version 7 and would
   // ignore versions 1 to 7, so the next document is version 8.
