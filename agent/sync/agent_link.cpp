@@ -107,7 +107,7 @@ void AgentLink::run() {
       if (event->kind == mqtt::TransportEvent::Kind::kConnectionLost) {
         reconnector.lost(event->reason);
         connected_ = false;
-      } else {
+      } else if (event->kind == mqtt::TransportEvent::Kind::kMessage) {
         handle(*event);
       }
       if (n == kMaxEventsPerTurn) break;

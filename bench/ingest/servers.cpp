@@ -53,7 +53,8 @@ double cpuSecondsOf(pid_t pid) {
 const char* Mosquitto::kTuning =
     "max_queued_messages 100000\n"
     "max_queued_bytes 268435456\n"
-    "max_inflight_messages 100\n";
+    "max_inflight_messages 100\n"
+    "set_tcp_nodelay true\n";
 
 Mosquitto::Mosquitto(const std::string& dir) : port_(testing::freeTcpPort()) {
   std::filesystem::create_directories(dir);

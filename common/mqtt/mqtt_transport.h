@@ -39,7 +39,7 @@ struct ConnectOptions {
 // these; the owner's thread takes them with poll(), so no business logic runs on the
 // library's threads.
 struct TransportEvent {
-  enum class Kind { kMessage, kConnectionLost };
+  enum class Kind { kMessage, kConnectionLost, kWake };
   Kind kind = Kind::kMessage;
   Message message;     // kMessage
   std::string reason;  // kConnectionLost
@@ -69,6 +69,9 @@ class MqttTransport {
 
   // The next event, waiting up to `timeout`.
   virtual std::optional<TransportEvent> poll(std::chrono::milliseconds timeout) = 0;
+  // Makes a waiting poll() return a kWake event at once. Thread-safe: other threads call it
+  // when they hand the owner work (a desired document to publish).
+  virtual void wake() = 0;
 };
 
 // The Eclipse Paho C++ client behind the seam (memory persistence only).

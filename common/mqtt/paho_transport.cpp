@@ -211,6 +211,8 @@ class PahoTransport final : public MqttTransport {
     }
   }
 
+  void wake() override { push(TransportEvent{TransportEvent::Kind::kWake, {}, ""}); }
+
   std::optional<TransportEvent> poll(std::chrono::milliseconds timeout) override {
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, timeout, [this] { return !events_.empty(); });

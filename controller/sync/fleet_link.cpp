@@ -78,13 +78,19 @@ void FleetLink::stop() {
 void FleetLink::publishDesired(const std::string& agentId, std::int64_t version,
                                const std::string& documentJson) {
   (void)version;  // the document carries it
-  std::lock_guard lock(outgoingMutex_);
-  outgoing_.push_back({protocol::topicFor(agentId, Leaf::kDesired), documentJson, 1, true});
+  {
+    std::lock_guard lock(outgoingMutex_);
+    outgoing_.push_back({protocol::topicFor(agentId, Leaf::kDesired), documentJson, 1, true});
+  }
+  transport_->wake();
 }
 
 void FleetLink::publishCommand(const store::CommandRecord& command) {
-  std::lock_guard lock(outgoingMutex_);
-  outgoingCommands_.push_back(command);
+  {
+    std::lock_guard lock(outgoingMutex_);
+    outgoingCommands_.push_back(command);
+  }
+  transport_->wake();
 }
 
 void FleetLink::run() {
@@ -110,6 +116,8 @@ void FleetLink::run() {
       if (event->kind == mqtt::TransportEvent::Kind::kConnectionLost) {
         reconnector.lost(event->reason);
         connected_ = false;
+      } else if (event->kind == mqtt::TransportEvent::Kind::kWake) {
+        if (transport_->connected()) drainOutgoing();  // a deploy or command waits
       } else {
         handle(event->message, batch);
       }

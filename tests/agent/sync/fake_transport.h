@@ -50,6 +50,14 @@ class FakeTransport final : public mqtt::MqttTransport {
     return e;
   }
 
+  void wake() override {
+    std::lock_guard lock(mu_);
+    mqtt::TransportEvent e;
+    e.kind = mqtt::TransportEvent::Kind::kWake;
+    incoming_.push_back(std::move(e));
+    cv_.notify_all();
+  }
+
   // --- the test's side ---
   void deliver(const std::string& topic, const std::string& payload) {
     std::lock_guard lock(mu_);
