@@ -308,9 +308,10 @@ TEST_F(SyncTest, InvalidDesiredDocumentIsRejectedAndThePreviousVersionRunsOn) {
   // Version 1 keeps running: new rows still arrive.
   sqliteExec(dir_.file("src.db"), "INSERT INTO src VALUES (10, 'after');");
   ASSERT_TRUE(waitUntil([&] { return dstRows(dir_) == 4; })) << agent_->log();
-  // A proper deploy afterwards is applied.
+  // A proper deploy afterwards is numbered above the rejected version, so it is applied.
   controller_->deploy(dir_.write("defs2.json", definitions(dir_, Flows{"a1", "2s", 0})));
-  ASSERT_TRUE(waitUntil([&] { return appliedVersion("a1") == 2; })) << agent_->log();
+  ASSERT_TRUE(waitUntil([&] { return appliedVersion("a1") == 100; })) << agent_->log();
+  EXPECT_EQ(controller_->get("/api/v1/agents/a1").body["upToDate"], true);
 }
 
 TEST_F(SyncTest, AgentKilledGoesOfflineAndACommandQueuedMeanwhileRunsOnceAfterItReturns) {
