@@ -9,9 +9,11 @@
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "bench/ingest/bench_support.h"
+#include "common/mqtt/socket_nodelay.h"
 
 namespace ferry::bench {
 
@@ -221,6 +223,7 @@ std::string SimFleet::eventPayload(const std::string& agent, const std::string& 
 
 double SimFleet::connect() {
   const auto start = Clock::now();
+  const std::set<int> socketsBefore = mqtt::openSockets();
   std::vector<::mqtt::token_ptr> tokens;
   for (std::size_t i = 0; i < options_.agents; ++i) {
     auto a = std::make_unique<Agent>(agentId(i), *pacer_);
@@ -244,6 +247,9 @@ double SimFleet::connect() {
     agents_.push_back(std::move(a));
   }
   waitAll(tokens, "connecting the simulated agents");
+  // As ferry-agent's transport does (common/mqtt/socket_nodelay.h): no Nagle delay.
+  const std::string& url = options_.brokerUrl;
+  mqtt::disableNagleOnNewSockets(socketsBefore, std::atoi(url.substr(url.rfind(':') + 1).c_str()));
   for (auto& a : agents_) {
     auto filters = ::mqtt::string_collection::create({a->acksTopic, a->desiredTopic});
     tokens.push_back(a->client->subscribe(filters, {1, 1}));

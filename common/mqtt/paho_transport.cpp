@@ -1,10 +1,14 @@
 #include <mqtt/async_client.h>
+
 #include <condition_variable>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
+#include <set>
 
 #include "common/mqtt/mqtt_transport.h"
 #include "common/mqtt/mqtt_url.h"
+#include "common/mqtt/socket_nodelay.h"
 
 namespace ferry::mqtt {
 
@@ -117,10 +121,21 @@ class PahoTransport final : public MqttTransport {
       }
       // Paho C++ 1.2 loses properties when options are copied (bug #426): none are set here,
       // and the options object is passed as is.
+      const std::set<int> socketsBefore = openSockets();
       client_->connect(opts)->wait_for(std::chrono::seconds(o.connectTimeoutSeconds + 5));
       if (!client_->is_connected()) {
         return Status::unavailable("no connection to " + o.url + " within " +
                                    std::to_string(o.connectTimeoutSeconds) + " s" + via);
+      }
+      // The socket's peer is the proxy when there is one.
+      int peerPort = url->port;
+      if (!proxy->empty()) {
+        const std::string address = proxyAddress(*proxy);
+        peerPort = std::atoi(address.substr(address.rfind(':') + 1).c_str());
+      }
+      if (disableNagleOnNewSockets(socketsBefore, peerPort) == 0) {
+        log_.debug("TCP_NODELAY not set: the connection's socket was not found",
+                   {{"port", peerPort}});
       }
       return Status::ok();
     } catch (const ::mqtt::exception& e) {
