@@ -4,7 +4,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "agent/cli/check_command.h"
+#include "agent/service/flow_host.h"
 #include "agent/queue/log_queue.h"
 #include "agent/runtime/error_retry.h"
 #include "agent/runtime/run_events.h"
@@ -77,12 +77,7 @@ Result<std::shared_ptr<const model::Definitions>> currentDefinitions(const confi
     }
     return desired->appliedDefinitions();
   }
-  auto doc = readDefinitionsFile(cfg.definitions);
-  if (!doc) return doc.status();
-  auto defs = model::parseDefinitions(*doc);
-  if (!defs) return defs.status().withContext(cfg.definitions);
-  return std::shared_ptr<const model::Definitions>(
-      std::make_shared<model::Definitions>(std::move(*defs)));
+  return loadDefinitionsFile(cfg.definitions);
 }
 
 int retryErrors(runtime::RunStore& store, cli::Invocation& inv) {

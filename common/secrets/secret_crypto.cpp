@@ -212,4 +212,19 @@ Result<std::string> unseal(const DataKey& key, const std::string& name, const js
   return plain;
 }
 
+Result<std::string> randomHex(std::size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+    return Status::internal("no random bytes (OpenSSL RAND_bytes failed)");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes * 2);
+  for (unsigned char b : raw) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 0xf]);
+  }
+  return out;
+}
+
 }  // namespace ferry::secrets

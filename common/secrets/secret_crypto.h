@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
@@ -21,6 +22,10 @@ Result<DataKey> loadKeyFile(const std::string& path);
 Result<std::vector<DataKey>> loadKeyDirectory(const std::string& dir);
 // Creates `dir/key-<id>` with 32 random bytes, mode 0600, exclusively (never overwrites).
 Result<DataKey> createKeyFile(const std::string& dir);
+
+// `bytes` bytes from OpenSSL's CSPRNG as lower-case hex (tokens, generated passwords,
+// client id suffixes). kInternal when the generator fails.
+Result<std::string> randomHex(std::size_t bytes);
 
 // AES-256-GCM with a fresh random 96-bit nonce and `name` as associated data:
 // {"keyId", "nonce", "ciphertext", "tag"} (base64).

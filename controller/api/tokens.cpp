@@ -1,27 +1,17 @@
 #include "controller/api/tokens.h"
 
-#include <openssl/rand.h>
-
-#include <array>
 #include <cctype>
 #include <chrono>
 
 #include "common/model/definitions.h"
+#include "common/secrets/secret_crypto.h"
 
 namespace ferry::controller::api {
 
 Result<std::string> newToken(std::string_view prefix) {
-  std::array<unsigned char, 32> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    return Status::internal("no random bytes for a token (OpenSSL RAND_bytes failed)");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string token(prefix);
-  for (unsigned char b : bytes) {
-    token.push_back(kHex[b >> 4]);
-    token.push_back(kHex[b & 0xf]);
-  }
-  return token;
+  auto hex = secrets::randomHex(32);
+  if (!hex) return hex.status().withContext("token");
+  return std::string(prefix) + *hex;
 }
 
 std::string tokenHash(std::string_view token) {

@@ -1,7 +1,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <random>
 
+#include "common/secrets/secret_crypto.h"
 #include "controller/enrollment/broker_identities.h"
 
 namespace ferry::controller::enrollment {
@@ -14,23 +14,14 @@ constexpr const char* kCommandTopic = "$CONTROL/dynamic-security/v1";
 constexpr const char* kResponseTopic = "$CONTROL/dynamic-security/v1/response";
 constexpr auto kAnswerTimeout = std::chrono::seconds(10);
 
-std::string randomHex(int bytes) {
-  std::random_device rd;  // the kernel's CSPRNG on Linux
-  std::string out;
-  for (int i = 0; i < bytes; ++i) {
-    unsigned v = rd() & 0xffu;
-    out += "0123456789abcdef"[v >> 4];
-    out += "0123456789abcdef"[v & 0xf];
-  }
-  return out;
-}
-
 class DynsecIdentities final : public BrokerIdentities {
  public:
   DynsecIdentities(mqtt::ConnectOptions admin, std::unique_ptr<mqtt::MqttTransport> transport,
                    Logger logger)
       : admin_(std::move(admin)), transport_(std::move(transport)), log_(std::move(logger)) {
-    if (admin_.clientId.empty()) admin_.clientId = "ferry-controller-dynsec-" + randomHex(6);
+    if (admin_.clientId.empty()) {
+      admin_.clientId = "ferry-controller-dynsec-" + secrets::randomHex(6).valueOr("0");
+    }
   }
 
   Result<std::optional<BrokerCredentials>> createAgentIdentity(
@@ -40,8 +31,11 @@ class DynsecIdentities final : public BrokerIdentities {
     const std::string user = agentBrokerUser(agentId);
     const std::string role = user;
     const std::string tree = "ferry/v1/agents/" + agentId + "/#";
-    BrokerCredentials creds{user, randomHex(24)};
-    const std::string tag = randomHex(8);
+    auto password = secrets::randomHex(24);
+    auto random = secrets::randomHex(8);
+    if (!password || !random) return (password ? random : password).status();
+    BrokerCredentials creds{user, std::move(*password)};
+    const std::string tag = *random;
     auto cmd = [&](json c, int n) {
       c["correlationData"] = tag + "-" + std::to_string(n);
       return c;

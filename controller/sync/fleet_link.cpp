@@ -1,10 +1,9 @@
 #include "controller/sync/fleet_link.h"
 
-#include <random>
-
 #include "common/mqtt/reconnector.h"
 #include "common/protocol/messages.h"
 #include "common/protocol/topics.h"
+#include "common/secrets/secret_crypto.h"
 #include "controller/sync/event_ingest.h"
 
 namespace ferry::controller::sync {
@@ -22,14 +21,6 @@ std::int64_t nowMillis() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string randomSuffix() {
-  std::random_device rd;
-  std::uniform_int_distribution<unsigned> hex(0, 15);
-  std::string out;
-  for (int i = 0; i < 12; ++i) out += "0123456789abcdef"[hex(rd)];
-  return out;
 }
 
 bool retryable(const Status& st) {
@@ -56,7 +47,7 @@ FleetLink::FleetLink(Options options, std::unique_ptr<mqtt::MqttTransport> trans
       acksPublished_(registry.counter("ferry_controller_acks_published_total",
                                       "Acknowledgements published to agents")) {
   if (options_.connect.clientId.empty()) {
-    options_.connect.clientId = "ferry-controller-" + randomSuffix();
+    options_.connect.clientId = "ferry-controller-" + secrets::randomHex(6).valueOr("0");
   }
 }
 
