@@ -4,11 +4,11 @@
 #include <iostream>
 #include <sstream>
 
-#include "agent/service/flow_host.h"
 #include "agent/queue/log_queue.h"
 #include "agent/runtime/error_retry.h"
 #include "agent/runtime/run_events.h"
 #include "agent/runtime/run_store.h"
+#include "agent/service/flow_host.h"
 #include "agent/sync/desired_state.h"
 #include "common/config/agent_config.h"
 #include "common/model/definitions.h"
