@@ -30,6 +30,13 @@ http::HttpResponse jsonResponse(int status, const nlohmann::json& body) {
   return r;
 }
 
+http::HttpResponse jsonTextResponse(int status, std::string body) {
+  http::HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 http::HttpResponse problem(int status, const std::string& detail, const std::string& instance,
                            const std::vector<FieldProblem>& errors) {
   nlohmann::json body = {{"type", "about:blank"},

@@ -34,5 +34,7 @@ const char* statusTitle(int status);
 
 // A JSON body with the given status.
 http::HttpResponse jsonResponse(int status, const nlohmann::json& body);
+// A response whose body is already serialized JSON.
+http::HttpResponse jsonTextResponse(int status, std::string body);
 
 }  // namespace ferry::controller::api

@@ -1,40 +1,53 @@
 // /api/v1/runs: run history with filters and cursor pagination (newest first).
-#include <nlohmann/json.hpp>
-
+#include "common/json/json_writer.h"
 #include "controller/api/api_context.h"
 #include "controller/api/problem.h"
 #include "controller/api/request_parsing.h"
-#include "controller/api/time_format.h"
 
 namespace ferry::controller::api {
 
 namespace {
 
 constexpr std::size_t kDefaultLimit = 50;
+constexpr std::size_t kRunJsonBytes = 448;  // a typical run is ≈ 400 bytes of JSON
 
-nlohmann::json runJson(const store::RunRecord& r) {
-  nlohmann::json out = {{"id", r.runId},
-                        {"agent", r.agentId},
-                        {"flow", r.flowId},
-                        {"integration", r.integration.empty() ? nlohmann::json(nullptr)
-                                                              : nlohmann::json(r.integration)},
-                        {"trigger", r.trigger},
-                        {"state", r.state},
-                        {"counts",
-                         {{"read", r.counts.read},
-                          {"filtered", r.counts.filtered},
-                          {"written", r.counts.written},
-                          {"failed", r.counts.failed}}},
-                        {"startedAt", isoTimeOrNull(r.startedAtMs)},
-                        {"finishedAt", isoTimeOrNull(r.finishedAtMs)},
-                        {"durationSeconds", nullptr},
-                        {"errorSummary", r.errorSummary.empty() ? nlohmann::json(nullptr)
-                                                                : nlohmann::json(r.errorSummary)},
-                        {"updatedAt", isoTimeOrNull(r.updatedAtMs)}};
+// Written directly rather than through an nlohmann tree: this list is the API's busiest read.
+void writeRun(json::JsonWriter& w, const store::RunRecord& r) {
+  auto textOrNull = [&](const std::string& v) -> json::JsonWriter& {
+    return v.empty() ? w.null() : w.string(v);
+  };
+  auto timeOrNull = [&](std::int64_t ms) -> json::JsonWriter& {
+    return ms == 0 ? w.null() : w.isoTime(ms);
+  };
+  w.beginObject();
+  w.key("id").string(r.runId);
+  w.key("agent").string(r.agentId);
+  w.key("flow").string(r.flowId);
+  w.key("integration");
+  textOrNull(r.integration);
+  w.key("trigger").string(r.trigger);
+  w.key("state").string(r.state);
+  w.key("counts").beginObject();
+  w.key("read").integer(r.counts.read);
+  w.key("filtered").integer(r.counts.filtered);
+  w.key("written").integer(r.counts.written);
+  w.key("failed").integer(r.counts.failed);
+  w.endObject();
+  w.key("startedAt");
+  timeOrNull(r.startedAtMs);
+  w.key("finishedAt");
+  timeOrNull(r.finishedAtMs);
+  w.key("durationSeconds");
   if (r.finishedAtMs != 0 && r.startedAtMs != 0) {
-    out["durationSeconds"] = static_cast<double>(r.finishedAtMs - r.startedAtMs) / 1000.0;
+    w.number(static_cast<double>(r.finishedAtMs - r.startedAtMs) / 1000.0);
+  } else {
+    w.null();
   }
-  return out;
+  w.key("errorSummary");
+  textOrNull(r.errorSummary);
+  w.key("updatedAt");
+  timeOrNull(r.updatedAtMs);
+  w.endObject();
 }
 
 http::HttpResponse listRuns(const ApiContext& ctx, const ApiRequest& req) {
@@ -54,16 +67,20 @@ http::HttpResponse listRuns(const ApiContext& ctx, const ApiRequest& req) {
   page.cursor = req.queryValue("cursor");
   auto runs = ctx.store.listRuns(filter, page);
   if (!runs) return ctx.storeError(req, runs.status());
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& r : runs->items) items.push_back(runJson(r));
-  return jsonResponse(200, {{"items", items}, {"nextCursor", runs->nextCursor}});
+  json::JsonWriter w(kRunJsonBytes * (runs->items.size() + 1));
+  w.beginObject().key("items").beginArray();
+  for (const auto& r : runs->items) writeRun(w, r);
+  w.endArray().key("nextCursor").string(runs->nextCursor).endObject();
+  return jsonTextResponse(200, w.take());
 }
 
 http::HttpResponse getRun(const ApiContext& ctx, const ApiRequest& req) {
   if (auto e = checkQueryNames(req, {})) return *e;
   auto run = ctx.store.getRun(req.param("id"));
   if (!run) return ctx.storeError(req, run.status());
-  return jsonResponse(200, runJson(*run));
+  json::JsonWriter w;
+  writeRun(w, *run);
+  return jsonTextResponse(200, w.take());
 }
 
 }  // namespace

@@ -2,17 +2,19 @@
 
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Timestamp.h>
 
 #include <nlohmann/json.hpp>
 
+#include "common/json/json_writer.h"
+
 namespace ferry::controller::api {
 
 std::string isoTime(std::int64_t epochMs) {
-  Poco::Timestamp ts(static_cast<Poco::Timestamp::TimeVal>(epochMs) * 1000);
-  return Poco::DateTimeFormatter::format(ts, "%Y-%m-%dT%H:%M:%S.%iZ");
+  std::string out;
+  json::appendIsoTime(out, epochMs);
+  return out;
 }
 
 nlohmann::json isoTimeOrNull(std::int64_t epochMs) {

@@ -6,12 +6,17 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/SQLiteException.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/Data/Statement.h>
 
+#include <sqlite3.h>
+
+#include <charconv>
 #include <filesystem>
 #include <optional>
 
 #include "controller/store/placeholders.h"
+#include "controller/store/sqlite_statements.h"
 
 namespace ferry::controller::store::sql {
 
@@ -128,6 +133,7 @@ std::unique_ptr<Poco::Data::Session> openSqlite(const StoreLocation& loc, bool w
     *s << "PRAGMA synchronous=" + loc.sqliteSynchronous, now;
   } else {
     *s << "PRAGMA query_only=1", now;
+    *s << "PRAGMA mmap_size=268435456", now;
   }
   return s;
 }
@@ -135,36 +141,103 @@ std::unique_ptr<Poco::Data::Session> openSqlite(const StoreLocation& loc, bool w
 }  // namespace
 
 std::string Rows::Row::text(std::size_t col) const {
-  const Poco::Dynamic::Var& v = rows_.cells[index_][col];
-  return v.isEmpty() ? std::string() : v.convert<std::string>();
+  const Cell& v = cell(col);
+  if (const auto* t = std::get_if<std::string>(&v)) return *t;
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+  return std::string();
 }
 
 std::int64_t Rows::Row::integer(std::size_t col) const {
-  const Poco::Dynamic::Var& v = rows_.cells[index_][col];
-  return v.isEmpty() ? 0 : v.convert<Poco::Int64>();
+  const Cell& v = cell(col);
+  if (const auto* n = std::get_if<std::int64_t>(&v)) return *n;
+  if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
+  if (const auto* t = std::get_if<std::string>(&v)) {
+    std::int64_t out = 0;
+    auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), out);
+    if (ec != std::errc() || end != t->data() + t->size()) {
+      throw std::invalid_argument("column " + std::to_string(col) + " holds \"" + *t +
+                                  "\", not an integer");
+    }
+    return out;
+  }
+  return 0;
+}
+
+std::string RowView::text(std::size_t col) const {
+  if (row_ != nullptr) return row_->text(col);
+  sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(col));
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::string();
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  return std::string(p == nullptr ? "" : p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
+}
+
+std::int64_t RowView::integer(std::size_t col) const {
+  if (row_ != nullptr) return row_->integer(col);
+  sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(col));
+  switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER: return sqlite3_value_int64(v);
+    case SQLITE_FLOAT: return static_cast<std::int64_t>(sqlite3_value_double(v));
+    case SQLITE_NULL: return 0;
+    default: {
+      // Same rule as Rows::Row::integer: a text cell must hold an integer.
+      const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+      const std::string_view t(p == nullptr ? "" : p,
+                               static_cast<std::size_t>(sqlite3_value_bytes(v)));
+      std::int64_t out = 0;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+      if (ec != std::errc() || end != t.data() + t.size()) {
+        throw std::invalid_argument("column " + std::to_string(col) + " holds \"" + std::string(t) +
+                                    "\", not an integer");
+      }
+      return out;
+    }
+  }
 }
 
 std::size_t Conn::exec(std::string_view sql, Params params) {
+  if (sqlite_ != nullptr) return sqlite_->exec(sql, params);
   Poco::Data::Statement st(session_);
   st << renderPlaceholders(sql, backend_);
   for (Value& p : params) std::visit([&](auto& v) { st.addBind(use(v)); }, p);
   return st.execute();
 }
 
+void Conn::forEach(std::string_view sql, Params params,
+                   const std::function<void(const RowView&)>& row) {
+  if (sqlite_ != nullptr) return sqlite_->forEach(sql, params, row);
+  Rows rows = query(sql, std::move(params));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Rows::Row r = rows[i];
+    row(RowView(r));
+  }
+}
+
 Rows Conn::query(std::string_view sql, Params params) {
+  if (sqlite_ != nullptr) return sqlite_->query(sql, params);
   Poco::Data::Statement st(session_);
   st << renderPlaceholders(sql, backend_);
   for (Value& p : params) std::visit([&](auto& v) { st.addBind(use(v)); }, p);
   st.execute();
   Poco::Data::RecordSet rs(st);
   Rows out;
-  const std::size_t cols = rs.columnCount();
+  out.columns = rs.columnCount();
   const std::size_t rows = rs.rowCount();
-  out.cells.resize(rows);
+  out.cells.reserve(rows * out.columns);
   for (std::size_t r = 0; r < rows; ++r) {
-    out.cells[r].reserve(cols);
-    for (std::size_t c = 0; c < cols; ++c) {
-      out.cells[r].push_back(rs.isNull(c, r) ? Poco::Dynamic::Var() : rs.value(c, r));
+    for (std::size_t c = 0; c < out.columns; ++c) {
+      if (rs.isNull(c, r)) {
+        out.cells.emplace_back(std::monostate{});
+        continue;
+      }
+      const Poco::Dynamic::Var& v = rs.value(c, r);
+      if (v.isInteger()) {
+        out.cells.emplace_back(v.convert<Poco::Int64>());
+      } else if (v.isNumeric()) {
+        out.cells.emplace_back(v.convert<double>());
+      } else {
+        out.cells.emplace_back(v.convert<std::string>());
+      }
     }
   }
   return out;
@@ -174,6 +247,15 @@ std::int64_t Conn::queryInt(std::string_view sql, Params params, std::int64_t fa
   Rows rows = query(sql, std::move(params));
   return rows.empty() ? fallback : rows[0].integer(0);
 }
+
+PooledSession::PooledSession(std::unique_ptr<Poco::Data::Session> s, bool isSqlite)
+    : session(std::move(s)) {
+  if (isSqlite) {
+    sqlite = std::make_unique<SqliteStatements>(Poco::Data::SQLite::Utility::dbHandle(*session));
+  }
+}
+
+PooledSession::~PooledSession() = default;
 
 SessionPool::Lease::~Lease() {
   if (session_) pool_.release(std::move(session_), discard_);
@@ -191,7 +273,7 @@ SessionPool::Lease SessionPool::acquire() {
   ++leased_;
   lock.unlock();
   try {
-    return Lease(*this, factory_());
+    return Lease(*this, std::make_unique<PooledSession>(factory_(), sqlite_));
   } catch (...) {
     lock.lock();
     --leased_;
@@ -201,7 +283,7 @@ SessionPool::Lease SessionPool::acquire() {
 }
 
 void SessionPool::discardIdle() {
-  std::vector<std::unique_ptr<Poco::Data::Session>> dead;
+  std::vector<std::unique_ptr<PooledSession>> dead;
   {
     std::lock_guard lock(mu_);
     dead.swap(idle_);
@@ -209,7 +291,7 @@ void SessionPool::discardIdle() {
   // Closing happens outside the lock: libpq may take a moment per connection.
 }
 
-void SessionPool::release(std::unique_ptr<Poco::Data::Session> session, bool discard) {
+void SessionPool::release(std::unique_ptr<PooledSession> session, bool discard) {
   {
     std::lock_guard lock(mu_);
     --leased_;
@@ -231,14 +313,15 @@ Result<std::unique_ptr<Db>> Db::open(const StoreLocation& loc, const std::string
       return Status::failedPrecondition("store directory " + dir.string() +
                                         " does not exist (create the state directory first)");
     }
-    auto writers = std::make_unique<SessionPool>([loc] { return openSqlite(loc, true); }, 1);
-    auto readers = std::make_unique<SessionPool>([loc] { return openSqlite(loc, false); }, max);
+    auto writers = std::make_unique<SessionPool>([loc] { return openSqlite(loc, true); }, 1, true);
+    auto readers =
+        std::make_unique<SessionPool>([loc] { return openSqlite(loc, false); }, max, true);
     db = std::make_unique<Db>(loc.backend, std::move(writers), std::move(readers));
   } else {
     Poco::Data::PostgreSQL::Connector::registerConnector();
     std::string conn = libpqConnectionString(loc, password);
     auto pool = std::make_unique<SessionPool>(
-        [conn] { return std::make_unique<Poco::Data::Session>("PostgreSQL", conn); }, max);
+        [conn] { return std::make_unique<Poco::Data::Session>("PostgreSQL", conn); }, max, false);
     db = std::make_unique<Db>(loc.backend, std::move(pool), nullptr);
   }
   // Connect now so a wrong path, host or password shows at start, not at the first call.
@@ -288,7 +371,7 @@ Status Db::run(SessionPool& pool, std::string_view what, bool transaction,
       begin(s, backend_);
       inTransaction = true;
     }
-    Conn conn(s, backend_);
+    Conn conn(s, backend_, lease->sqliteStatements());
     Status st = work(conn);
     if (transaction) {
       if (st.isOk()) {

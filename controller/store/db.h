@@ -1,7 +1,6 @@
 #pragma once
 
 #include <Poco/Data/Session.h>
-#include <Poco/Dynamic/Var.h>
 
 #include <condition_variable>
 #include <cstdint>
@@ -16,12 +15,17 @@
 #include "common/status/result.h"
 #include "controller/store/store_url.h"
 
+struct sqlite3_stmt;
+
 // The store's only contact with Poco::Data: pooled sessions, transactions, bound
 // statements, and Poco exceptions turned into Status. Internal to controller/store.
 namespace ferry::controller::store::sql {
 
 using Value = std::variant<std::int64_t, std::string>;
 using Params = std::vector<Value>;
+
+// One value of a result: NULL, an integer, a real or text (blobs read as text).
+using Cell = std::variant<std::monostate, std::int64_t, double, std::string>;
 
 // A query's result, read whole (store reads are bounded by a page size).
 class Rows {
@@ -33,37 +37,71 @@ class Rows {
     std::int64_t integer(std::size_t col) const;
 
    private:
+    const Cell& cell(std::size_t col) const { return rows_.cells[index_ * rows_.columns + col]; }
     const Rows& rows_;
     std::size_t index_;
   };
 
-  std::size_t size() const { return cells.size(); }
+  std::size_t size() const { return columns == 0 ? 0 : cells.size() / columns; }
   bool empty() const { return cells.empty(); }
   Row operator[](std::size_t i) const { return Row(*this, i); }
 
-  std::vector<std::vector<Poco::Dynamic::Var>> cells;
+  std::size_t columns = 0;
+  std::vector<Cell> cells;  // row-major
+};
+
+class SqliteStatements;
+
+// The current row of a query read in place (Conn::forEach), valid during the callback.
+class RowView {
+ public:
+  explicit RowView(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  explicit RowView(const Rows::Row& row) : row_(&row) {}
+  std::string text(std::size_t col) const;
+  std::int64_t integer(std::size_t col) const;
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;    // SQLite: read straight from the statement
+  const Rows::Row* row_ = nullptr;  // otherwise
 };
 
 // One session inside a transaction (or, for reads, outside one). Statements use `?`
-// placeholders (rendered per backend) and bind every value. Each call prepares its
-// statement afresh. A cache of prepared statements was tried and dropped: re-executing a
-// Poco 1.11 PostgreSQL statement after it failed frees its result twice (clearResults
-// leaves the pointer dangling, so the destructor aborts the process), and on SQLite it
-// gained nothing measurable. Throws Poco exceptions;
+// placeholders (rendered per backend) and bind every value. Throws Poco exceptions;
 // Db::write/read catch them at the edge.
+//
+// On SQLite, statements run on the session's sqlite3 handle and stay prepared in the
+// session's cache (`sqlite`), and cells are read straight from sqlite3_column_*: Poco's
+// per-call prepare and per-value Dynamic::Var extraction cost more than the queries
+// themselves (decision 0004). On PostgreSQL each call prepares its statement afresh through
+// Poco: re-executing a Poco 1.11 PostgreSQL statement after it failed frees its result
+// twice (clearResults leaves the pointer dangling, so the destructor aborts the process).
 class Conn {
  public:
-  Conn(Poco::Data::Session& session, Backend backend) : session_(session), backend_(backend) {}
+  Conn(Poco::Data::Session& session, Backend backend, SqliteStatements* sqlite)
+      : session_(session), backend_(backend), sqlite_(sqlite) {}
   Backend backend() const { return backend_; }
   // Returns the number of rows changed.
   std::size_t exec(std::string_view sql, Params params = {});
   Rows query(std::string_view sql, Params params = {});
+  // Calls `row` for each row without collecting them first (for reads that are turned into
+  // records at once: on SQLite, each text is copied once instead of three times).
+  void forEach(std::string_view sql, Params params, const std::function<void(const RowView&)>& row);
   // The first column of the first row, or `fallback` when there is no row.
   std::int64_t queryInt(std::string_view sql, Params params, std::int64_t fallback);
 
  private:
   Poco::Data::Session& session_;
   Backend backend_;
+  SqliteStatements* sqlite_;  // SQLite only
+};
+
+// A session and, on SQLite, its prepared statements (declared after the session, so they
+// are finalized before it closes).
+struct PooledSession {
+  std::unique_ptr<Poco::Data::Session> session;
+  std::unique_ptr<SqliteStatements> sqlite;
+  PooledSession(std::unique_ptr<Poco::Data::Session> s, bool isSqlite);
+  ~PooledSession();
 };
 
 // A bounded set of sessions made on demand. A session that lost its connection is
@@ -71,20 +109,22 @@ class Conn {
 class SessionPool {
  public:
   using Factory = std::function<std::unique_ptr<Poco::Data::Session>()>;
-  SessionPool(Factory factory, std::size_t max) : factory_(std::move(factory)), max_(max) {}
+  SessionPool(Factory factory, std::size_t max, bool isSqlite)
+      : factory_(std::move(factory)), max_(max), sqlite_(isSqlite) {}
 
   class Lease {
    public:
-    Lease(SessionPool& pool, std::unique_ptr<Poco::Data::Session> session)
+    Lease(SessionPool& pool, std::unique_ptr<PooledSession> session)
         : pool_(pool), session_(std::move(session)) {}
     Lease(Lease&&) = default;
     ~Lease();
-    Poco::Data::Session& session() { return *session_; }
+    Poco::Data::Session& session() { return *session_->session; }
+    SqliteStatements* sqliteStatements() { return session_->sqlite.get(); }
     void discard() { discard_ = true; }
 
    private:
     SessionPool& pool_;
-    std::unique_ptr<Poco::Data::Session> session_;
+    std::unique_ptr<PooledSession> session_;
     bool discard_ = false;
   };
 
@@ -93,14 +133,15 @@ class SessionPool {
   void discardIdle();
 
  private:
-  void release(std::unique_ptr<Poco::Data::Session> session, bool discard);
+  void release(std::unique_ptr<PooledSession> session, bool discard);
 
   Factory factory_;
   std::size_t max_;
+  bool sqlite_;
   std::mutex mu_;
   std::condition_variable freed_;
-  std::vector<std::unique_ptr<Poco::Data::Session>> idle_;  // guarded by mu_
-  std::size_t leased_ = 0;                                  // guarded by mu_
+  std::vector<std::unique_ptr<PooledSession>> idle_;  // guarded by mu_
+  std::size_t leased_ = 0;                            // guarded by mu_
 };
 
 // The database behind the store. SQLite: one writer session (every write goes through

@@ -15,7 +15,8 @@ constexpr const char* kRunColumns =
 constexpr char kRunCursorKind = 'r';
 constexpr std::size_t kPruneBatch = 500;
 
-RunRecord runFrom(const sql::Rows::Row& r) {
+// Read in place (Conn::forEach): a page of runs is the API's busiest read.
+RunRecord runFrom(const sql::RowView& r) {
   RunRecord out;
   out.runId = r.text(0);
   out.agentId = r.text(1);
@@ -108,10 +109,13 @@ Status SqlStore::upsertRun(const RunUpdate& u) {
 Result<RunRecord> SqlStore::getRun(const std::string& runId) {
   RunRecord out;
   Status st = db_->read("reading run " + runId, [&](Conn& c) -> Status {
-    auto rows =
-        c.query(std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?", {runId});
-    if (rows.empty()) return Status::notFound("run \"" + runId + "\" does not exist");
-    out = runFrom(rows[0]);
+    bool found = false;
+    c.forEach(std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?", {runId},
+              [&](const sql::RowView& r) {
+                out = runFrom(r);
+                found = true;
+              });
+    if (!found) return Status::notFound("run \"" + runId + "\" does not exist");
     return Status::ok();
   });
   if (!st.isOk()) return st;
@@ -157,11 +161,16 @@ Result<Page<RunRecord>> SqlStore::listRuns(const RunFilter& f, const PageRequest
   params.emplace_back(static_cast<std::int64_t>(limit + 1));  // one more: is there a next?
   Page<RunRecord> out;
   Status st = db_->read("listing runs", [&](Conn& c) -> Status {
-    auto rows = c.query(sql, params);
-    for (std::size_t i = 0; i < rows.size() && i < limit; ++i) {
-      out.items.push_back(runFrom(rows[i]));
-    }
-    if (rows.size() > limit) {
+    bool more = false;
+    out.items.reserve(limit);
+    c.forEach(sql, params, [&](const sql::RowView& r) {
+      if (out.items.size() < limit) {
+        out.items.push_back(runFrom(r));
+      } else {
+        more = true;
+      }
+    });
+    if (more) {
       const RunRecord& last = out.items.back();
       out.nextCursor = encodeCursor(kRunCursorKind, {last.startedAtMs, last.runId}, fingerprint);
     }

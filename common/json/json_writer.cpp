@@ -1,0 +1,235 @@
+#include "common/json/json_writer.h"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+
+namespace ferry::json {
+
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+// UTF-8 at s[i] (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF):
+// `valid` is the length of the valid sequence there, or 0; `invalid` is the length of the
+// bytes to replace by one U+FFFD otherwise (the maximal subpart, as Unicode recommends and
+// nlohmann's replace handler does).
+struct Utf8Scan {
+  std::size_t valid = 0;
+  std::size_t invalid = 1;
+};
+
+Utf8Scan scanUtf8(std::string_view s, std::size_t i) {
+  const unsigned char c = static_cast<unsigned char>(s[i]);
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else {
+    return {};
+  }
+  std::size_t k = 1;
+  while (k < n && i + k < s.size()) {
+    const unsigned char b = static_cast<unsigned char>(s[i + k]);
+    if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) break;
+    ++k;
+  }
+  if (k == n) return {n, 0};
+  return {0, k};
+}
+
+template <typename Put>
+void escapeInto(std::string_view value, Put&& put) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  put(std::string_view("\"", 1));
+  std::size_t plain = 0;  // start of the run of bytes that need no escaping
+  for (std::size_t i = 0; i < value.size();) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t skip = 1;
+    if (c >= 0x80) {
+      const Utf8Scan scan = scanUtf8(value, i);
+      if (scan.valid > 0) {
+        i += scan.valid;
+        continue;
+      }
+      skip = scan.invalid;
+    }
+    put(value.substr(plain, i - plain));
+    switch (c) {
+      case '"': put("\\\""); break;
+      case '\\': put("\\\\"); break;
+      case '\b': put("\\b"); break;
+      case '\f': put("\\f"); break;
+      case '\n': put("\\n"); break;
+      case '\r': put("\\r"); break;
+      case '\t': put("\\t"); break;
+      default:
+        if (c < 0x20) {
+          const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+          put(std::string_view(esc, sizeof esc));
+        } else {
+          put(kReplacement);
+        }
+    }
+    i += skip;
+    plain = i;
+  }
+  put(value.substr(plain));
+  put(std::string_view("\"", 1));
+}
+
+// The digits of a date or time field, zero-padded to `width`.
+template <std::size_t N>
+void digitsInto(char (&buf)[N], std::size_t at, unsigned value, std::size_t width) {
+  for (std::size_t i = width; i-- > 0;) {
+    buf[at + i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  }
+}
+
+constexpr std::size_t kIsoTimeLength = 24;  // "2026-01-02T03:04:05.678Z"
+
+void isoTimeInto(char (&buf)[kIsoTimeLength], std::int64_t epochMs) {
+  using namespace std::chrono;
+  const sys_time<milliseconds> at{milliseconds(epochMs)};
+  const auto day = floor<days>(at);
+  const year_month_day ymd(day);
+  const hh_mm_ss<milliseconds> time(at - day);
+  const int year = static_cast<int>(ymd.year());
+  digitsInto(buf, 0, static_cast<unsigned>(year < 0 ? 0 : year), 4);
+  buf[4] = '-';
+  digitsInto(buf, 5, static_cast<unsigned>(ymd.month()), 2);
+  buf[7] = '-';
+  digitsInto(buf, 8, static_cast<unsigned>(ymd.day()), 2);
+  buf[10] = 'T';
+  digitsInto(buf, 11, static_cast<unsigned>(time.hours().count()), 2);
+  buf[13] = ':';
+  digitsInto(buf, 14, static_cast<unsigned>(time.minutes().count()), 2);
+  buf[16] = ':';
+  digitsInto(buf, 17, static_cast<unsigned>(time.seconds().count()), 2);
+  buf[19] = '.';
+  digitsInto(buf, 20, static_cast<unsigned>(time.subseconds().count()), 3);
+  buf[23] = 'Z';
+}
+
+}  // namespace
+
+void appendJsonString(std::string& out, std::string_view value) {
+  escapeInto(value, [&](std::string_view s) { out.append(s); });
+}
+
+void appendIsoTime(std::string& out, std::int64_t epochMs) {
+  char buf[kIsoTimeLength];
+  isoTimeInto(buf, epochMs);
+  out.append(buf, sizeof buf);
+}
+
+void JsonWriter::grow(std::size_t n) {
+  out_.resize(std::max(out_.size() * 2, size_ + n + 256));
+}
+
+void JsonWriter::putString(std::string_view value) {
+  // Most values need no escaping: one copy between the quotes.
+  std::size_t i = 0;
+  while (i < value.size()) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+    ++i;
+  }
+  if (i == value.size()) {
+    char* p = room(value.size() + 2);
+    p[0] = '"';
+    std::memcpy(p + 1, value.data(), value.size());
+    p[value.size() + 1] = '"';
+    size_ += value.size() + 2;
+    return;
+  }
+  escapeInto(value, [this](std::string_view s) { put(s); });
+}
+
+JsonWriter& JsonWriter::beginObject() {
+  beforeValue();
+  put('{');
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::endObject() {
+  put('}');
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::beginArray() {
+  beforeValue();
+  put('[');
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::endArray() {
+  put(']');
+  needComma_ = true;
+  return *this;
+}
+
+JsonWriter& JsonWriter::key(std::string_view name) {
+  beforeValue();
+  putString(name);
+  put(':');
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::string(std::string_view value) {
+  beforeValue();
+  putString(value);
+  return *this;
+}
+
+JsonWriter& JsonWriter::integer(std::int64_t value) {
+  beforeValue();
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, value);
+  put(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(double value) {
+  if (!std::isfinite(value)) return null();
+  beforeValue();
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, value);
+  put(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
+  return *this;
+}
+
+JsonWriter& JsonWriter::null() {
+  beforeValue();
+  put("null");
+  return *this;
+}
+
+JsonWriter& JsonWriter::isoTime(std::int64_t epochMs) {
+  beforeValue();
+  char buf[kIsoTimeLength];
+  isoTimeInto(buf, epochMs);
+  put('"');
+  put(std::string_view(buf, sizeof buf));
+  put('"');
+  return *this;
+}
+
+}  // namespace ferry::json

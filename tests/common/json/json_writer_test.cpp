@@ -1,0 +1,89 @@
+#include "common/json/json_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace ferry::json {
+namespace {
+
+using nlohmann::json;
+
+std::string written(const std::function<void(JsonWriter&)>& build) {
+  JsonWriter w(4);  // small on purpose: the buffer has to grow
+  build(w);
+  return w.take();
+}
+
+TEST(JsonWriter, NestsObjectsAndArraysWithCommasInPlace) {
+  std::string text = written([](JsonWriter& w) {
+    w.beginObject();
+    w.key("items").beginArray();
+    w.beginObject().key("a").integer(1).key("b").null().endObject();
+    w.beginObject().endObject();
+    w.string("x").integer(-9223372036854775807 - 1);
+    w.endArray();
+    w.key("empty").beginArray().endArray();
+    w.key("n").number(0.5);
+    w.endObject();
+  });
+  EXPECT_EQ(text, R"({"items":[{"a":1,"b":null},{},"x",-9223372036854775808],"empty":[],"n":0.5})");
+  EXPECT_TRUE(json::accept(text));
+}
+
+TEST(JsonWriter, EscapesLikeNlohmann) {
+  const std::string nasty = std::string("quote\" back\\ nl\n tab\t cr\r bs\b ff\f nul") +
+                            std::string(1, '\0') + "\x01\x1f end é € 😀";
+  std::string text =
+      written([&](JsonWriter& w) { w.beginObject().key(nasty).string(nasty).endObject(); });
+  json expected = {{nasty, nasty}};
+  EXPECT_EQ(text, expected.dump());
+  EXPECT_EQ(json::parse(text).begin().value(), nasty);
+}
+
+TEST(JsonWriter, ReplacesInvalidUtf8AsOurDumpsDo) {
+  // Lone continuation byte, truncated sequence, overlong form, surrogate, above U+10FFFF.
+  for (const std::string& bad :
+       {std::string("a\x80z"), std::string("a\xE2\x82"), std::string("a\xC0\xAFz"),
+        std::string("a\xED\xA0\x80z"), std::string("a\xF4\x90\x80\x80z")}) {
+    std::string text = written([&](JsonWriter& w) { w.string(bad); });
+    EXPECT_EQ(text, json(bad).dump(-1, ' ', false, json::error_handler_t::replace))
+        << "input bytes: " << bad.size();
+    EXPECT_TRUE(json::accept(text));
+  }
+}
+
+TEST(JsonWriter, WritesRfc3339TimesInUtcWithMilliseconds) {
+  EXPECT_EQ(written([](JsonWriter& w) { w.isoTime(0); }), R"("1970-01-01T00:00:00.000Z")");
+  EXPECT_EQ(written([](JsonWriter& w) { w.isoTime(1798761599999); }),
+            R"("2026-12-31T23:59:59.999Z")");
+  EXPECT_EQ(written([](JsonWriter& w) { w.isoTime(951782400123); }),
+            R"("2000-02-29T00:00:00.123Z")");
+  std::string plain;
+  appendIsoTime(plain, 1767225600000);
+  EXPECT_EQ(plain, "2026-01-01T00:00:00.000Z");
+}
+
+TEST(JsonWriter, NumbersRoundTripAndNonFiniteBecomesNull) {
+  std::string text = written([](JsonWriter& w) {
+    w.beginArray().number(0.1).number(1e300).number(-2.5).number(1.0 / 0.0).endArray();
+  });
+  json parsed = json::parse(text);
+  EXPECT_EQ(parsed[0].get<double>(), 0.1);
+  EXPECT_EQ(parsed[1].get<double>(), 1e300);
+  EXPECT_EQ(parsed[2].get<double>(), -2.5);
+  EXPECT_TRUE(parsed[3].is_null());
+}
+
+TEST(JsonWriter, LargeDocumentsSurviveGrowth) {
+  JsonWriter w;
+  w.beginArray();
+  for (int i = 0; i < 5000; ++i) w.string(std::string(static_cast<std::size_t>(i % 97), 'x'));
+  w.endArray();
+  json parsed = json::parse(w.text());
+  ASSERT_EQ(parsed.size(), 5000u);
+  EXPECT_EQ(parsed[96].get<std::string>().size(), 96u);
+}
+
+}  // namespace
+}  // namespace ferry::json
