@@ -1,7 +1,9 @@
 #include "agent/queue/log_queue.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "agent/queue/recent_pages.h"
 #include "agent/queue/sqlite_db.h"
 
 namespace ferry::agent::queue {
@@ -85,7 +87,8 @@ struct LogQueue::Impl {
   std::map<std::string, std::uint64_t> retainedUpTo;  // guarded by writeMu
   std::mutex readMu;
   std::vector<Reader> readers;  // idle readers, guarded by readMu
-  bool closed = false;          // guarded by writeMu
+  bool closed = false;          // set holding writeMu and readMu; read holding either
+  std::unique_ptr<RecentPages> recent;
 
   Result<Reader> takeReader() {
     {
@@ -118,6 +121,7 @@ Result<std::unique_ptr<LogQueue>> LogQueue::open(const Options& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->path = options.stateDir + "/queue.db";
+  impl->recent = std::make_unique<RecentPages>(options.recentPages, options.recentBytes);
   auto conn = Connection::open(impl->path, true, options.synchronous);
   if (!conn) return conn.status();
   Connection& c = **conn;
@@ -198,6 +202,7 @@ void LogQueue::close() {
   impl_->closed = true;
   impl_->readers.clear();
   impl_->writer = Writer{};
+  impl_->recent->clear();
 }
 
 namespace {
@@ -238,6 +243,17 @@ Status notRegistered(const std::string& consumer, const std::string& topic) {
 
 Result<std::uint64_t> LogQueue::append(const std::string& topic, const std::vector<json>& records,
                                        const json& progress) {
+  return appendPage(topic, records, progress, nullptr);
+}
+
+Result<std::uint64_t> LogQueue::append(const std::string& topic, std::vector<json>&& records,
+                                       const json& progress) {
+  return appendPage(topic, records, progress, &records);
+}
+
+Result<std::uint64_t> LogQueue::appendPage(const std::string& topic,
+                                           const std::vector<json>& records, const json& progress,
+                                           std::vector<json>* giveUp) {
   if (records.empty()) return Status::invalidArgument("append: a page needs at least one record");
   if (topic.empty()) return Status::invalidArgument("append: empty topic name");
   // One JSON array per page, written record by record: building a json array first
@@ -283,6 +299,10 @@ Result<std::uint64_t> LogQueue::append(const std::string& topic, const std::vect
                             .run());
   FERRY_RETURN_IF_ERROR(tx.commit());
   im.bytesUsed += bytes;
+  if (giveUp != nullptr && im.recent) {
+    auto kept = std::make_shared<const std::vector<json>>(std::move(*giveUp));
+    im.recent->offer(topic, *seq, bytes, std::move(kept));
+  }
   return *seq;
 }
 
@@ -333,9 +353,11 @@ Status LogQueue::registerConsumer(const std::string& consumer, const std::string
 }
 
 Result<std::vector<StoredPage>> LogQueue::read(const std::string& consumer,
-                                               const std::string& topic, std::size_t maxPages) {
+                                               const std::string& topic, std::size_t maxPages,
+                                               std::uint64_t after) {
   {
-    std::lock_guard lock(impl_->writeMu);
+    // Not writeMu: an append or commit holds it through its fsync.
+    std::lock_guard lock(impl_->readMu);
     if (impl_->closed) return closedError();
   }
   auto reader = impl_->takeReader();
@@ -347,6 +369,7 @@ Result<std::vector<StoredPage>> LogQueue::read(const std::string& consumer,
     impl_->giveBack(std::move(*reader));
     return notRegistered(consumer, topic);
   }
+  offset = std::max(offset, static_cast<std::int64_t>(after));
   std::vector<StoredPage> pages;
   Statement& r = reader->readPages;
   r.bind(1, topic).bind(2, offset).bind(3, static_cast<std::int64_t>(maxPages));
@@ -359,14 +382,21 @@ Result<std::vector<StoredPage>> LogQueue::read(const std::string& consumer,
     if (!*more) break;
     StoredPage page;
     page.seq = static_cast<std::uint64_t>(r.columnInt(0));
+    if (impl_->recent) page.records = impl_->recent->find(topic, page.seq);
+    if (page.records) {
+      pages.push_back(std::move(page));
+      continue;
+    }
     json records = json::parse(r.columnText(1), nullptr, false);
     if (records.is_discarded() || !records.is_array()) {
       r.reset();
       return Status::dataLoss("page " + std::to_string(page.seq) + " of topic '" + topic +
                               "' in '" + impl_->path + "' is damaged");
     }
-    page.records.reserve(records.size());
-    for (auto& record : records) page.records.push_back(std::move(record));
+    std::vector<json> decoded;
+    decoded.reserve(records.size());
+    for (auto& record : records) decoded.push_back(std::move(record));
+    page.records = std::make_shared<const std::vector<json>>(std::move(decoded));
     pages.push_back(std::move(page));
   }
   r.reset();
@@ -432,6 +462,7 @@ Status LogQueue::retainTopic(const std::string& topic, bool force) {
   w.minCommitted.reset();
   if (consumers == 0 || minOffset <= 0) return Status::ok();
   auto upTo = static_cast<std::uint64_t>(minOffset);
+  if (im.recent) im.recent->dropUpTo(topic, upTo);
   std::uint64_t done = im.retainedUpTo.count(topic) ? im.retainedUpTo[topic] : 0;
   if (upTo <= done || (!force && upTo - done < im.options.retentionBatchPages)) {
     return Status::ok();

@@ -15,10 +15,11 @@ namespace ferry::agent::queue {
 class Connection;
 class Statement;
 
-// A page as stored: its sequence number in the topic and its records.
+// A page as stored: its sequence number in the topic and its records (shared, read-only:
+// a page this process appended lately is handed out from memory, see RecentPages).
 struct StoredPage {
   std::uint64_t seq = 0;
-  std::vector<nlohmann::json> records;
+  std::shared_ptr<const std::vector<nlohmann::json>> records;
 };
 
 struct ConsumerStats {
@@ -50,6 +51,10 @@ class LogQueue {
     std::int64_t maxPageBytes = std::int64_t{64} << 20;
     // Pages below every consumer's offset are deleted once this many can go at once.
     std::uint64_t retentionBatchPages = 64;
+    // Pages appended lately stay decoded in memory for their consumers (RecentPages):
+    // at most this many, holding at most this many stored bytes. 0 pages: none kept.
+    std::size_t recentPages = 8;
+    std::int64_t recentBytes = std::int64_t{32} << 20;
   };
   enum class StartAt { kEarliest, kLatest };
 
@@ -66,14 +71,19 @@ class LogQueue {
   // the caller pauses the export. kInvalidArgument for an empty or oversized page.
   Result<std::uint64_t> append(const std::string& topic, const std::vector<nlohmann::json>& records,
                                const nlohmann::json& progress);
+  // The same, giving the records up once stored (they are moved only when the append
+  // succeeds), so the page can be kept decoded for its consumers.
+  Result<std::uint64_t> append(const std::string& topic, std::vector<nlohmann::json>&& records,
+                               const nlohmann::json& progress);
   // The progress stored with the topic's last page (null before the first).
   Result<nlohmann::json> progress(const std::string& topic);
 
   // Registers a consumer of a topic (idempotent: an existing offset is kept).
   Status registerConsumer(const std::string& consumer, const std::string& topic, StartAt start);
-  // Up to maxPages pages after the consumer's committed offset, in order.
+  // Up to maxPages pages after the consumer's committed offset (or after `after`, when the
+  // consumer has processed pages whose commit is still on its way), in order.
   Result<std::vector<StoredPage>> read(const std::string& consumer, const std::string& topic,
-                                       std::size_t maxPages);
+                                       std::size_t maxPages, std::uint64_t after = 0);
   // Durably moves the offset to `seq` (everything up to it is done). Backwards or beyond
   // the last appended page is an error; the same offset again is fine.
   Status commit(const std::string& consumer, const std::string& topic, std::uint64_t seq);
@@ -91,6 +101,10 @@ class LogQueue {
 
  private:
   Status retainTopic(const std::string& topic, bool force);
+  Result<std::uint64_t> appendPage(const std::string& topic,
+                                   const std::vector<nlohmann::json>& records,
+                                   const nlohmann::json& progress,
+                                   std::vector<nlohmann::json>* giveUp);
 
   std::unique_ptr<Impl> impl_;
   std::string queueId_;

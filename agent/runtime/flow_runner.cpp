@@ -1,6 +1,7 @@
 #include "agent/runtime/flow_runner.h"
 
 #include <algorithm>
+#include <future>
 #include <random>
 #include <thread>
 
@@ -17,6 +18,9 @@ namespace {
 
 // A run keeps at most this many errors in memory for its summary; the counts go on.
 constexpr std::size_t kMaxErrorsInSummary = 1000;
+// A run's export reads at most this many pages ahead of its flow (ReadAhead); the queue
+// keeps twice as many decoded (LogQueue::Options::recentPages).
+constexpr std::uint64_t kReadAheadPages = 4;
 
 double unitRandom() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -117,7 +121,7 @@ connectors::Outcome FlowRunner::withRetries(const std::string& what,
   }
 }
 
-Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
+Status FlowRunner::readExport(const model::Export& spec, RunSummary& run, ReadAhead* ahead) {
   const model::Connection* connection = definitions_.findConnection(spec.connection);
   if (connection == nullptr) {
     return Status::failedPrecondition("export " + spec.id + ": no connection " + spec.connection);
@@ -163,11 +167,18 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
     }
     // A full queue pauses the export (back-pressure) until flows consume and retention
     // frees room; nothing is dropped, and the source is not read further meanwhile.
+    if (ahead != nullptr) {
+      ahead->waitForRoom(spec.id, [this] { return cancelled() || stopReading_; });
+    }
     bool paused = false;
     const auto pausedSince = std::chrono::steady_clock::now();
     while (!page->records.empty()) {
-      auto seq = queue_.append(spec.id, page->records, page->progress);
-      if (seq) break;
+      // Moved in once stored: the queue keeps the page decoded for the flow about to read it.
+      auto seq = queue_.append(spec.id, std::move(page->records), page->progress);
+      if (seq) {
+        if (ahead != nullptr) ahead->appended(spec.id, *seq);
+        break;
+      }
       if (seq.status().code() != StatusCode::kResourceExhausted) {
         return seq.status().withContext("export " + spec.id);
       }
@@ -195,48 +206,96 @@ Status FlowRunner::readExport(const model::Export& spec, RunSummary& run) {
 }
 
 Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run,
-                           const std::atomic<bool>* producing) {
+                           const std::atomic<bool>* producing, ReadAhead* ahead) {
   // Round robin over the flow's topics until each is empty (and, while an export is still
-  // being read, until the reader is done).
+  // being read, until the reader is done). Pages move through three stages at once: while
+  // one goes through the steps (this thread), the one before is written by its imports
+  // (another thread) and the one before that has its offset committed (a third: the
+  // queue's commit waits for the disk). Reads go on from the last page taken. A crash
+  // before a page's offset commit re-delivers it, as it always could (imports skip what
+  // their checkpoint covers); a page counts in the run once its write is done.
+  struct Written {
+    std::string topic;
+    std::uint64_t seq = 0;
+    PageResult result;
+    Status status;
+  };
+  std::future<Written> writing;
+  std::future<Status> committing;
+  // Waits for the page being written, adds it to the run and has its offset committed
+  // (after the one before it).
+  auto settle = [&]() -> Status {
+    if (!writing.valid()) return committing.valid() ? committing.get() : Status::ok();
+    Written w = writing.get();
+    FERRY_RETURN_IF_ERROR(w.status);
+    if (committing.valid()) FERRY_RETURN_IF_ERROR(committing.get());
+    committing = std::async(std::launch::async, [this, &flow, ahead, topic = w.topic, seq = w.seq] {
+      Status st = queue_.commit(flow.id, topic, seq);
+      if (st.isOk() && ahead != nullptr) ahead->consumed(topic, seq);
+      return st;
+    });
+    run.counts.read += w.result.counts.read;
+    run.counts.filtered += w.result.counts.filtered;
+    run.counts.written += w.result.counts.written;
+    run.counts.failed += w.result.counts.failed;
+    addErrors(run, std::move(w.result.errors));
+    if (options_.onProgress) options_.onProgress(run);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - lastProgress_ >= std::chrono::seconds(1)) {  // at most once a second
+      lastProgress_ = now;
+      emit("run.progress", {{"runId", run.runId}, {"counts", countsJson(run.counts)}});
+    }
+    return Status::ok();
+  };
+  // Every way out settles the page in flight first, so the run counts what was written.
+  auto leave = [&](Status status) {
+    Status settled = settle();
+    if (settled.isOk()) settled = settle();  // the last commit
+    return status.isOk() ? settled : status;
+  };
+  std::map<std::string, std::uint64_t> taken;
   while (true) {
     bool any = false;
     const bool more = producing != nullptr && producing->load();
     for (const auto& topic : flow.sources) {
       // Each page may announce many record errors: wait for room before taking one.
-      FERRY_RETURN_IF_ERROR(waitForOutboxRoom(topic));
-      auto pages = queue_.read(flow.id, topic, 1);
-      if (!pages) return pages.status();
+      if (Status room = waitForOutboxRoom(topic); !room.isOk()) return leave(room);
+      auto pages = queue_.read(flow.id, topic, 1, taken[topic]);
+      if (!pages) return leave(pages.status());
       if (pages->empty()) continue;
       any = true;
       for (const auto& page : *pages) {
-        if (cancelled()) return Status::cancelled("stopping");
+        if (cancelled()) return leave(Status::cancelled("stopping"));
         connectors::PageId id{queue_.queueId(), flow.id, "", topic, page.seq};
-        PageResult result;
-        auto outcome = withRetries("flow " + flow.id + " page " + std::to_string(page.seq),
-                                   [&]() -> connectors::Outcome {
-                                     result = processor.process(id, page.records);
-                                     return result.outcome;
-                                   });
-        if (!outcome.ok()) {
-          return outcome.status.withContext("page " + std::to_string(page.seq) + " of " + topic);
-        }
-        run.counts.read += result.counts.read;
-        run.counts.filtered += result.counts.filtered;
-        run.counts.written += result.counts.written;
-        run.counts.failed += result.counts.failed;
-        addErrors(run, std::move(result.errors));
-        FERRY_RETURN_IF_ERROR(queue_.commit(flow.id, topic, page.seq));
-        if (options_.onProgress) options_.onProgress(run);
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastProgress_ >= std::chrono::seconds(1)) {  // at most once a second
-          lastProgress_ = now;
-          emit("run.progress", {{"runId", run.runId}, {"counts", countsJson(run.counts)}});
-        }
+        const std::string what = "flow " + flow.id + " page " + std::to_string(page.seq);
+        const std::string where = "page " + std::to_string(page.seq) + " of " + topic;
+        auto prepared = std::make_unique<PreparedPage>();
+        auto outcome = withRetries(what, [&]() -> connectors::Outcome {
+          *prepared = processor.prepare(id, page.records);
+          return prepared->result.outcome;
+        });
+        if (!outcome.ok()) return leave(outcome.status.withContext(where));
+        if (Status settled = settle(); !settled.isOk()) return settled;
+        taken[topic] = page.seq;
+        writing = std::async(std::launch::async, [this, &processor, topic, what, where,
+                                                  prepared = std::move(prepared)]() mutable {
+          Written w;
+          w.topic = topic;
+          w.seq = prepared->pageId.seq;
+          auto written = withRetries(what, [&]() -> connectors::Outcome {
+            w.result = processor.write(*prepared);
+            return w.result.outcome;
+          });
+          if (!written.ok()) w.status = written.status.withContext(where);
+          // Freed here, not by whoever drops the future: a page is thousands of nodes.
+          prepared.reset();
+          return w;
+        });
       }
     }
     if (!any) {
-      if (!more) return Status::ok();
-      if (cancelled()) return Status::cancelled("stopping");
+      if (!more) return leave(Status::ok());
+      if (cancelled()) return leave(Status::cancelled("stopping"));
       std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the reader is behind
     }
   }
@@ -309,24 +368,26 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
       exportRun.flowId = run.flowId;
       std::atomic<bool> reading{true};
       Status readStatus = Status::ok();
+      ReadAhead ahead(kReadAheadPages);
       std::thread reader([&] {
         for (const auto* spec : toRead) {
           if (options_.exportLocks != nullptr) {
             std::lock_guard lock(options_.exportLocks->of(spec->id));
-            readStatus = readExport(*spec, exportRun);
+            readStatus = readExport(*spec, exportRun, &ahead);
           } else {
-            readStatus = readExport(*spec, exportRun);
+            readStatus = readExport(*spec, exportRun, &ahead);
           }
           if (!readStatus.isOk()) break;
         }
         reading = false;
       });
-      status = consume(*flow, *processor, run, &reading);
+      status = consume(*flow, *processor, run, &reading, &ahead);
       if (!status.isOk()) stopReading_ = true;
+      ahead.release();
       reader.join();
       stopReading_ = false;
       if (status.isOk() && !readStatus.isOk()) status = readStatus;
-      if (status.isOk()) status = consume(*flow, *processor, run, nullptr);  // the tail
+      if (status.isOk()) status = consume(*flow, *processor, run, nullptr, nullptr);  // the tail
       run.counts.read += exportRun.counts.read;
       run.counts.failed += exportRun.counts.failed;
       for (auto& e : exportRun.errors) {

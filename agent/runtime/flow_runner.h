@@ -11,6 +11,7 @@
 
 #include "agent/queue/log_queue.h"
 #include "agent/runtime/page_processor.h"
+#include "agent/runtime/read_ahead.h"
 #include "agent/runtime/run_events.h"
 #include "common/retry/retry_policy.h"
 
@@ -80,11 +81,12 @@ class FlowRunner {
   std::vector<RunSummary> runOnce(const std::vector<std::string>& flowIds);
 
  private:
-  Status readExport(const model::Export& spec, RunSummary& run);
+  // Reads the export into its topic; with `ahead`, keeps within its window of the consumer.
+  Status readExport(const model::Export& spec, RunSummary& run, ReadAhead* ahead);
   // Processes the flow's queued pages; with `producing`, keeps waiting for more while it is
-  // true (an export is being read into the topics).
+  // true (an export is being read into the topics). Reports each committed page to `ahead`.
   Status consume(const model::Flow& flow, PageProcessor& processor, RunSummary& run,
-                 const std::atomic<bool>* producing);
+                 const std::atomic<bool>* producing, ReadAhead* ahead);
   bool cancelled() const;
   Status waitForOutboxRoom(const std::string& exportId);
   void emit(const std::string& type, const nlohmann::json& body);

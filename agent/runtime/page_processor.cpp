@@ -39,18 +39,41 @@ Result<std::unique_ptr<PageProcessor>> PageProcessor::create(const model::Defini
 
 PageResult PageProcessor::process(const connectors::PageId& pageId,
                                   const std::vector<json>& records) {
-  PageResult result;
-  result.counts.read = records.size();
-  std::vector<json> current = records;
-  std::vector<bool> alive(records.size(), true);
-  std::vector<bool> failed(records.size(), false);
-  // Per import: the rows and the page index of the record each came from.
-  std::map<std::string, std::pair<std::vector<json>, std::vector<std::size_t>>> rows;
+  PreparedPage page = prepare(pageId, std::make_shared<const std::vector<json>>(records));
+  if (!page.result.outcome.ok()) return std::move(page.result);
+  return write(page);
+}
 
+namespace {
+
+// Records `message` as record i's error at `step` (once per record in the counts).
+void recordError(PageResult& result, std::vector<bool>& failed, const json& record, std::size_t i,
+                 std::size_t step, std::string name, std::string message) {
+  result.errors.push_back({"", i, step, std::move(name), std::move(message), record});
+  if (!failed[i]) ++result.counts.failed;
+  failed[i] = true;
+}
+
+}  // namespace
+
+PreparedPage PageProcessor::prepare(const connectors::PageId& pageId,
+                                    std::shared_ptr<const std::vector<json>> records) {
+  PreparedPage page;
+  page.pageId = pageId;
+  const std::size_t n = records->size();
+  page.input = std::move(records);
+  PageResult& result = page.result;
+  result.counts.read = n;
+  page.current.resize(n);
+  page.changed.assign(n, false);
+  page.failed.assign(n, false);
+  std::vector<bool> alive(n, true);
+  auto replace = [&](std::size_t i, json record) {
+    page.current[i] = std::move(record);
+    page.changed[i] = true;
+  };
   auto fail = [&](std::size_t i, std::size_t step, std::string name, std::string message) {
-    result.errors.push_back({"", i, step, std::move(name), std::move(message), current[i]});
-    if (!failed[i]) ++result.counts.failed;
-    failed[i] = true;
+    recordError(result, page.failed, page.record(i), i, step, std::move(name), std::move(message));
     alive[i] = false;
   };
 
@@ -59,33 +82,33 @@ PageResult PageProcessor::process(const connectors::PageId& pageId,
     if (!segment.lookupId.empty()) {
       std::vector<json> batch;
       std::vector<std::size_t> indexes;
-      for (std::size_t i = 0; i < current.size(); ++i) {
+      for (std::size_t i = 0; i < n; ++i) {
         if (!alive[i]) continue;
-        batch.push_back(current[i]);
+        batch.push_back(page.record(i));
         indexes.push_back(i);
       }
       if (batch.empty()) continue;
       auto fetched = connectors_.lookups.at(segment.lookupId)->fetch(batch);
       if (!fetched.outcome.ok()) {
         result.outcome = fetched.outcome;
-        return result;
+        return page;
       }
       for (const auto& f : fetched.failures) {
         fail(indexes.at(f.index), segment.firstStep, "lookup " + segment.lookupId, f.message);
       }
       lookupRows = std::move(fetched.rows);
     }
-    for (std::size_t i = 0; i < current.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       if (!alive[i]) continue;
-      transform::RecordOutcome outcome = segment.pipeline.run(current[i], lookupRows.get());
+      transform::RecordOutcome outcome = segment.pipeline.run(page.record(i), lookupRows.get());
       for (auto& [importId, imported] : outcome.imports) {
         if (imported.skipped) continue;
-        rows[importId].first.push_back(std::move(imported.row));
-        rows[importId].second.push_back(i);
+        page.rows[importId].first.push_back(std::move(imported.row));
+        page.rows[importId].second.push_back(i);
       }
       if (outcome.failed()) {
         // The record as it entered the failing step is the one a retry starts from.
-        current[i] = std::move(outcome.output);
+        replace(i, std::move(outcome.output));
         for (const auto& e : outcome.errors) {
           fail(i, segment.firstStep + e.stepIndex, e.step, e.message);
         }
@@ -96,24 +119,34 @@ PageResult PageProcessor::process(const connectors::PageId& pageId,
         ++result.counts.filtered;
         continue;
       }
-      current[i] = std::move(outcome.output);
+      replace(i, std::move(outcome.output));
     }
   }
+  return page;
+}
 
+PageResult PageProcessor::write(const PreparedPage& page) {
+  PageResult result = page.result;
+  std::vector<bool> failed = page.failed;
   for (const auto& importId : importOrder_) {
-    auto it = rows.find(importId);
-    if (it == rows.end() || it->second.first.empty()) continue;
-    connectors::PageId id = pageId;
+    auto it = page.rows.find(importId);
+    if (it == page.rows.end() || it->second.first.empty()) continue;
+    connectors::PageId id = page.pageId;
     id.importId = importId;
     auto written = connectors_.imports.at(importId)->write(id, it->second.first);
     if (!written.outcome.ok()) {
       result.outcome = written.outcome;
       return result;
     }
-    result.counts.written += it->second.first.size() - written.failures.size();
+    // A page an earlier attempt or run already wrote (its checkpoint covers it) is not
+    // written again, and not counted again: a run's count is what it delivered.
+    if (!written.alreadyWritten) {
+      result.counts.written += it->second.first.size() - written.failures.size();
+    }
     for (const auto& f : written.failures) {
       const std::size_t record = it->second.second.at(f.index);
-      fail(record, importStep_.at(importId), "import " + importId, f.message);
+      recordError(result, failed, page.record(record), record, importStep_.at(importId),
+                  "import " + importId, f.message);
     }
   }
   return result;

@@ -37,12 +37,32 @@ struct PageResult {
   std::vector<RecordError> errors;
 };
 
+// A page after the flow's steps and before its imports wrote it (PageProcessor::prepare).
+struct PreparedPage {
+  connectors::PageId pageId;
+  PageResult result;  // counts and errors so far; outcome not ok: a lookup failed, retry
+  std::shared_ptr<const std::vector<nlohmann::json>> input;  // the page as read
+  // Each record as it is now (or entered its failed step), where a step changed it;
+  // `changed` says which: the others are still `input`'s, not copied.
+  std::vector<nlohmann::json> current;
+  std::vector<bool> changed;
+  std::vector<bool> failed;  // per record: has an error already
+  // Per import id: its rows and, for each row, the index of its record in the page.
+  std::map<std::string, std::pair<std::vector<nlohmann::json>, std::vector<std::size_t>>> rows;
+
+  const nlohmann::json& record(std::size_t i) const {
+    return changed[i] ? current[i] : (*input)[i];
+  }
+};
+
 // Runs a flow's steps over one page at a time and writes the imports' rows. Steps are cut
 // into segments at each lookup step, and the whole page goes through one segment before the
 // next, so a lookup fetches the rows for the page's records as they are at that step (after
 // earlier maps), in one query per page. Each import writes its rows of the page in one call
 // with the page's identity, so SQL destinations skip a page they already hold (a retried
-// page is written once). One instance per flow; not thread-safe.
+// page is written once). One instance per flow. prepare() and write() may run at the same
+// time on two threads (a page each: they use the lookups and the imports respectively);
+// neither may run on two threads at once.
 class PageProcessor {
  public:
   struct Connectors {
@@ -56,6 +76,11 @@ class PageProcessor {
                                                        Connectors connectors);
 
   PageResult process(const connectors::PageId& pageId, const std::vector<nlohmann::json>& records);
+  // process() in two halves, so a flow can run the steps of one page while the previous
+  // page is being written. write() starts over from `page` on each call (retry-safe).
+  PreparedPage prepare(const connectors::PageId& pageId,
+                       std::shared_ptr<const std::vector<nlohmann::json>> records);
+  PageResult write(const PreparedPage& page);
 
   // The steps on `records` without writing anything: per record, what `ferry-agent preview`
   // prints ({"filtered", "output", "imports": {id: row}, "errors": […]}, and "lookups":

@@ -63,7 +63,7 @@ double ferryRun(const std::vector<json>& page, std::size_t pages, const std::str
     if (!queue.append("t", page, {{"since", p}})) std::abort();
     auto read = queue.read("flow", "t", 1);
     if (!read || read->size() != 1) std::abort();
-    moved += (*read)[0].records.size();
+    moved += (*read)[0].records->size();
     if (!queue.commit("flow", "t", (*read)[0].seq).isOk()) std::abort();
   }
   double s = seconds(start);

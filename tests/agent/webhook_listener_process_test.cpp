@@ -80,7 +80,7 @@ TEST(AgentWebhookListenerTest, QueuesPostedRecordsBeforeAnsweringAndKeepsThemAft
   auto pages = (*queue)->read("check", "order-events", 10);
   ASSERT_TRUE(pages.isOk());
   ASSERT_EQ(pages->size(), 1u);
-  EXPECT_EQ((*pages)[0].records, (std::vector<json>{{{"id", 1}}, {{"id", 2}}}));
+  EXPECT_EQ(*(*pages)[0].records, (std::vector<json>{{{"id", 1}}, {{"id", 2}}}));
 }
 
 }  // namespace

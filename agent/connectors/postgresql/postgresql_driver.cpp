@@ -281,7 +281,8 @@ class PostgresqlDriver final : public sql::SqlDriver {
       return failed(started.get(), "starting COPY");
     }
     std::string buffer;
-    constexpr std::size_t kFlushBytes = 1 << 20;
+    // Sent in pieces as it is encoded, so the server inserts while the rest is encoded.
+    constexpr std::size_t kFlushBytes = 64 << 10;
     std::size_t ord = 0;
     bool sent = true;
     for (const auto* row : *w.rows) {

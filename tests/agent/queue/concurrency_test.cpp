@@ -44,7 +44,7 @@ TEST(LogQueueConcurrencyTest, OneAppenderThreeConsumers) {
           failed = true;
           return;
         }
-        for (const auto& p : *pages) seen[c].push_back(p.records[0]["n"].get<int>());
+        for (const auto& p : *pages) seen[c].push_back((*p.records)[0]["n"].get<int>());
         if (!pages->empty() && !queue.commit(name, "t", pages->back().seq).isOk()) failed = true;
         if (pages->empty()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
       }

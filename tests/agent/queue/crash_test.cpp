@@ -95,15 +95,15 @@ TEST_P(QueueCrashTest, KilledWriterLosesAndDoublesNothing) {
         EXPECT_EQ(p.seq, prevSeq + 1) << "gap in sequences, round " << round;
       }
       prevSeq = p.seq;
-      for (const auto& r : p.records) {
+      for (const auto& r : *p.records) {
         long long id = r["id"].get<long long>();
         if (prevId >= 0) {
           ASSERT_EQ(id, prevId + 1) << "record missing or doubled, round " << round;
         }
         prevId = id;
       }
-      stored[p.seq] = {p.records.front()["id"].get<long long>(),
-                       p.records.back()["id"].get<long long>()};
+      stored[p.seq] = {p.records->front()["id"].get<long long>(),
+                       p.records->back()["id"].get<long long>()};
     }
     for (const auto& [seq, ids] : reported.appends) {
       if (seq <= *committed) continue;  // consumed and possibly removed by retention

@@ -42,7 +42,7 @@ TEST(LogQueueTest, AppendReadCommitInOrder) {
   ASSERT_TRUE(pages.isOk());
   ASSERT_EQ(pages->size(), 2u);
   EXPECT_EQ((*pages)[0].seq, 1u);
-  EXPECT_EQ((*pages)[0].records, page(1, 3));
+  EXPECT_EQ(*(*pages)[0].records, page(1, 3));
   ASSERT_TRUE(q->commit("flow-a", "orders", 1).isOk());
   pages = q->read("flow-a", "orders", 10);
   ASSERT_EQ(pages->size(), 1u);

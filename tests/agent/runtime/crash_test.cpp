@@ -2,7 +2,9 @@
 // PostgreSQL to PostgreSQL, at least 30 times, then lets a run finish: the destination must
 // hold exactly the source rows. The destination table has no key, so a page written twice
 // would show as duplicate rows: only the queue's offsets, the export's watermark and the
-// destination's checkpoint (all transactional) keep it exactly once.
+// destination's checkpoint (all transactional) keep it exactly once. The run history must
+// agree: no run left "running", the last run succeeded, and it counts as written exactly
+// the rows it added (a page a killed run had written is skipped, not counted again).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -12,6 +14,7 @@
 #include <thread>
 
 #include "tests/support/database_servers.h"
+#include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -79,10 +82,30 @@ TEST(CrashTest, KilledRunsNeitherLoseNorDoubleRows) {
 
   // How far the killed runs got (the last run does the rest): shown, so a run that finished
   // everything before the kills began would be visible.
-  std::printf("killed %d times; rows delivered before the last run: %s", killed,
-              pg.psql("SELECT count(*) FROM dst").c_str());
+  const long before = std::stol(pg.psql("SELECT count(*) FROM dst"));
+  std::printf("killed %d times; rows delivered before the last run: %ld\n", killed, before);
+  const std::string runsDb = state + "/runs.db";
+  const long recordedBefore = testing::sqliteScalar(runsDb, "SELECT count(*) FROM runs");
   auto last = testing::runProcess({kAgent, "run", file, "--state", state});
   ASSERT_EQ(last.exitCode, 0) << last.out << last.err;
+
+  // The run history: killed runs left nothing half-written in it, every recorded run ended
+  // in a final state after it started, and the last one accounts for exactly what it added.
+  EXPECT_EQ(testing::sqliteScalar(runsDb, "SELECT count(*) FROM runs"), recordedBefore + 1);
+  EXPECT_EQ(testing::sqliteScalar(runsDb,
+                                  "SELECT count(*) FROM runs WHERE state NOT IN "
+                                  "('succeeded', 'partial', 'failed', 'cancelled') "
+                                  "OR finished_at < started_at OR flow_id <> 'copy-rows'"),
+            0);
+  auto lastRun = testing::sqliteQuery(
+      runsDb, "SELECT state, written, failed FROM runs ORDER BY started_ms DESC LIMIT 1");
+  ASSERT_EQ(lastRun.size(), 1u);
+  EXPECT_EQ(lastRun[0][0], "succeeded");
+  EXPECT_EQ(std::stol(lastRun[0][1]), kRows - before) << "the last run's written count";
+  EXPECT_EQ(lastRun[0][2], "0");
+  // Runs that finished before their kill count what they delivered too: together with the
+  // last run they never claim more rows than there are.
+  EXPECT_LE(testing::sqliteScalar(runsDb, "SELECT sum(written) FROM runs"), kRows);
   EXPECT_EQ(pg.psql("SELECT count(*), count(DISTINCT id) FROM dst"),
             std::to_string(kRows) + "|" + std::to_string(kRows) + "\n");
   const std::string checksum =

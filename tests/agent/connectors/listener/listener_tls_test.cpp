@@ -44,7 +44,7 @@ TEST_F(ListenerTlsTest, SignedPostOverHttpsIsQueued) {
   EXPECT_EQ(bad.status, 401);
   auto stored = pages("secure");
   ASSERT_EQ(stored.size(), 1u);
-  EXPECT_EQ(stored[0].records[1]["id"], "b");
+  EXPECT_EQ((*stored[0].records)[1]["id"], "b");
 }
 
 TEST_F(ListenerTlsTest, PlainHttpToTheHttpsPortGetsNoAnswerAndQueuesNothing) {
