@@ -67,6 +67,7 @@ PreparedPage PageProcessor::prepare(const connectors::PageId& pageId,
   page.current.resize(n);
   page.changed.assign(n, false);
   page.failed.assign(n, false);
+  page.rowOfOutput.assign(n, PreparedPage::kNoRow);
   std::vector<bool> alive(n, true);
   auto replace = [&](std::size_t i, json record) {
     page.current[i] = std::move(record);
@@ -77,7 +78,13 @@ PreparedPage PageProcessor::prepare(const connectors::PageId& pageId,
     alive[i] = false;
   };
 
-  for (auto& segment : segments_) {
+  for (std::size_t seg = 0; seg < segments_.size(); ++seg) {
+    auto& segment = segments_[seg];
+    // After the last step nothing reads the records but error reports: when that step is a
+    // plain import, its row is the record, kept once.
+    const bool outputInRow = seg + 1 == segments_.size() && segment.pipeline.endsInPlainImport();
+    const auto output = outputInRow ? transform::StepPipeline::Output::kInLastImport
+                                    : transform::StepPipeline::Output::kKeep;
     std::unique_ptr<transform::LookupRows> lookupRows;
     if (!segment.lookupId.empty()) {
       std::vector<json> batch;
@@ -100,12 +107,19 @@ PreparedPage PageProcessor::prepare(const connectors::PageId& pageId,
     }
     for (std::size_t i = 0; i < n; ++i) {
       if (!alive[i]) continue;
-      transform::RecordOutcome outcome = segment.pipeline.run(page.record(i), lookupRows.get());
+      transform::RecordOutcome outcome =
+          segment.pipeline.run(page.record(i), lookupRows.get(), output);
       for (auto& [importId, imported] : outcome.imports) {
         if (imported.skipped) continue;
-        page.rows[importId].first.push_back(std::move(imported.row));
-        page.rows[importId].second.push_back(i);
+        auto& importRows = page.rows[importId];
+        if (outcome.outputInLastImport && importId == importOrder_.back()) {
+          page.lastImport = importId;
+          page.rowOfOutput[i] = importRows.first.size();
+        }
+        importRows.first.push_back(std::move(imported.row));
+        importRows.second.push_back(i);
       }
+      if (outcome.outputInLastImport) continue;  // not failed, not filtered: in its row
       if (outcome.failed()) {
         // The record as it entered the failing step is the one a retry starts from.
         replace(i, std::move(outcome.output));

@@ -50,7 +50,15 @@ struct PreparedPage {
   // Per import id: its rows and, for each row, the index of its record in the page.
   std::map<std::string, std::pair<std::vector<nlohmann::json>, std::vector<std::size_t>>> rows;
 
+  // Records whose final state went into the row of the flow's last step, a plain import
+  // (StepPipeline::Output::kInLastImport): its id and, per record, the row's index there.
+  std::string lastImport;
+  std::vector<std::size_t> rowOfOutput;  // kNoRow when the record is in `current`/`input`
+  static constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
+
+  // Each record as it is now (for error reports).
   const nlohmann::json& record(std::size_t i) const {
+    if (rowOfOutput[i] != kNoRow) return rows.at(lastImport).first[rowOfOutput[i]];
     return changed[i] ? current[i] : (*input)[i];
   }
 };

@@ -39,6 +39,16 @@ Status mergeLookup(json& record, const std::string& into, bool many,
 StepPipeline::StepPipeline(std::vector<Step> steps) : steps_(std::move(steps)) {}
 
 RecordOutcome StepPipeline::run(const json& input, const LookupRows* lookups) const {
+  return run(input, lookups, Output::kKeep);
+}
+
+bool StepPipeline::endsInPlainImport() const {
+  if (steps_.empty()) return false;
+  const auto* imp = std::get_if<ImportStep>(&steps_.back());
+  return imp != nullptr && !imp->mapping;
+}
+
+RecordOutcome StepPipeline::run(const json& input, const LookupRows* lookups, Output output) const {
   RecordOutcome out;
   // `current` is the record so far: the input until a step produces a new one in `owned`.
   const json* current = &input;
@@ -103,6 +113,10 @@ RecordOutcome StepPipeline::run(const json& input, const LookupRows* lookups) co
             break;
           }
           result.row = std::move(*row);
+        } else if (output == Output::kInLastImport && i + 1 == steps_.size()) {
+          // The row is the output: one record instead of two identical ones.
+          result.row = current == &owned ? std::move(owned) : *current;
+          out.outputInLastImport = true;
         } else {
           result.row = *current;
         }
@@ -110,7 +124,9 @@ RecordOutcome StepPipeline::run(const json& input, const LookupRows* lookups) co
       out.imports[imp->importId] = std::move(result);
     }
   }
-  if (!out.filtered) out.output = current == &owned ? std::move(owned) : *current;
+  if (!out.filtered && !out.outputInLastImport) {
+    out.output = current == &owned ? std::move(owned) : *current;
+  }
   return out;
 }
 

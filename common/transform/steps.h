@@ -71,6 +71,9 @@ struct RecordOutcome {
   bool filtered = false;
   std::optional<std::size_t> filteredBy;  // step index of the filter that dropped it
   nlohmann::json output;                  // the record after the steps that ran
+  // With run(…, kOutputInLastImport): the output was moved into the row of the import that
+  // is the last step (it has no mapping, so the row is the output); `output` is null.
+  bool outputInLastImport = false;
   std::map<std::string, ImportOutcome> imports;
   std::vector<std::string> lookupsSkipped;  // lookups whose rows were not available
   std::vector<StepError> errors;
@@ -87,6 +90,12 @@ class StepPipeline {
   // The input is copied only when a step changes it in place (a lookup merge) or when the
   // unchanged record is the output.
   RecordOutcome run(const nlohmann::json& record, const LookupRows* lookups) const;
+  // The same, but a caller that does not need the output apart from the last import's row
+  // lets run() move it there instead of copying it (see outputInLastImport).
+  enum class Output { kKeep, kInLastImport };
+  RecordOutcome run(const nlohmann::json& record, const LookupRows* lookups, Output output) const;
+  // Whether the last step is an import without a mapping (its row is the output).
+  bool endsInPlainImport() const;
   const std::vector<Step>& steps() const { return steps_; }
 
  private:

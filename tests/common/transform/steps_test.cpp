@@ -52,6 +52,34 @@ TEST(StepPipelineTest, RecordFlowsThroughEveryStep) {
   EXPECT_EQ(out.imports.at("file").row, out.output);  // no mapping: the record as is
 }
 
+TEST(StepPipelineTest, TheOutputCanGoIntoALastPlainImportInsteadOfACopy) {
+  FakeLookupRows rows;
+  const json input = json::parse(R"({"id":5,"status":"paid","customer_id":1,"amount":"9.5"})");
+  ASSERT_TRUE(pipeline().endsInPlainImport());
+  auto kept = pipeline().run(input, &rows);
+  auto moved = pipeline().run(input, &rows, StepPipeline::Output::kInLastImport);
+  EXPECT_FALSE(kept.outputInLastImport);
+  EXPECT_TRUE(moved.outputInLastImport);
+  EXPECT_TRUE(moved.output.is_null());
+  EXPECT_EQ(moved.imports.at("file").row, kept.output);
+  EXPECT_EQ(moved.imports.at("dwh").row, kept.imports.at("dwh").row);
+
+  // A dropped record has no rows: nothing moves, nothing is claimed.
+  auto dropped = pipeline().run(json::parse(R"({"id":1,"status":"open"})"), nullptr,
+                                StepPipeline::Output::kInLastImport);
+  EXPECT_TRUE(dropped.filtered);
+  EXPECT_FALSE(dropped.outputInLastImport);
+
+  // An import with a mapping last: its row is not the record, so the output stays.
+  std::vector<Step> steps;
+  steps.push_back(ImportStep{"dwh", std::nullopt, mapping(R"([{"from":"id","to":"order_id"}])")});
+  StepPipeline mapped(std::move(steps));
+  EXPECT_FALSE(mapped.endsInPlainImport());
+  auto out = mapped.run(json{{"id", 7}}, nullptr, StepPipeline::Output::kInLastImport);
+  EXPECT_FALSE(out.outputInLastImport);
+  EXPECT_EQ(out.output, json({{"id", 7}}));
+}
+
 TEST(StepPipelineTest, FilterDropsAndImportFilterSkips) {
   auto dropped = pipeline().run(json::parse(R"({"id":1,"status":"open"})"), nullptr);
   EXPECT_TRUE(dropped.filtered);
