@@ -7,7 +7,9 @@
 
 #include "agent/connectors/registry.h"
 #include "agent/queue/sqlite_db.h"
+#include "agent/runtime/offset_committer.h"
 #include "agent/runtime/run_store.h"
+#include "agent/runtime/serial_worker.h"
 #include "agent/runtime/step_connectors.h"
 
 namespace ferry::agent::runtime {
@@ -210,30 +212,25 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
   // Round robin over the flow's topics until each is empty (and, while an export is still
   // being read, until the reader is done). Pages move through three stages at once: while
   // one goes through the steps (this thread), the one before is written by its imports
-  // (another thread) and the one before that has its offset committed (a third: the
-  // queue's commit waits for the disk). Reads go on from the last page taken. A crash
-  // before a page's offset commit re-delivers it, as it always could (imports skip what
-  // their checkpoint covers); a page counts in the run once its write is done.
+  // (`writer`) and the offsets of those written are committed (`committer`: the queue's
+  // commit waits for the disk). Reads go on from the last page taken. A crash before a
+  // page's offset commit re-delivers it, as it always could (imports skip what their
+  // checkpoint covers); a page counts in the run once its write is done.
   struct Written {
     std::string topic;
     std::uint64_t seq = 0;
     PageResult result;
     Status status;
   };
+  OffsetCommitter committer(queue_, flow.id, ahead);
+  SerialWorker writer;  // declared last: its pending write ends before the committer stops
   std::future<Written> writing;
-  std::future<Status> committing;
-  // Waits for the page being written, adds it to the run and has its offset committed
-  // (after the one before it).
+  // Waits for the page being written, adds it to the run and hands its offset over.
   auto settle = [&]() -> Status {
-    if (!writing.valid()) return committing.valid() ? committing.get() : Status::ok();
+    if (!writing.valid()) return Status::ok();
     Written w = writing.get();
     FERRY_RETURN_IF_ERROR(w.status);
-    if (committing.valid()) FERRY_RETURN_IF_ERROR(committing.get());
-    committing = std::async(std::launch::async, [this, &flow, ahead, topic = w.topic, seq = w.seq] {
-      Status st = queue_.commit(flow.id, topic, seq);
-      if (st.isOk() && ahead != nullptr) ahead->consumed(topic, seq);
-      return st;
-    });
+    FERRY_RETURN_IF_ERROR(committer.done(w.topic, w.seq));
     run.counts.read += w.result.counts.read;
     run.counts.filtered += w.result.counts.filtered;
     run.counts.written += w.result.counts.written;
@@ -247,10 +244,12 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
     }
     return Status::ok();
   };
-  // Every way out settles the page in flight first, so the run counts what was written.
+  // Every way out settles the page in flight and the commits first, so the run counts
+  // what was written and the offsets say so.
   auto leave = [&](Status status) {
     Status settled = settle();
-    if (settled.isOk()) settled = settle();  // the last commit
+    Status committed = committer.finish();
+    if (settled.isOk()) settled = committed;
     return status.isOk() ? settled : status;
   };
   std::map<std::string, std::uint64_t> taken;
@@ -275,22 +274,22 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
           return prepared->result.outcome;
         });
         if (!outcome.ok()) return leave(outcome.status.withContext(where));
-        if (Status settled = settle(); !settled.isOk()) return settled;
+        if (Status settled = settle(); !settled.isOk()) return leave(settled);
         taken[topic] = page.seq;
-        writing = std::async(std::launch::async, [this, &processor, topic, what, where,
-                                                  prepared = std::move(prepared)]() mutable {
-          Written w;
-          w.topic = topic;
-          w.seq = prepared->pageId.seq;
-          auto written = withRetries(what, [&]() -> connectors::Outcome {
-            w.result = processor.write(*prepared);
-            return w.result.outcome;
-          });
-          if (!written.ok()) w.status = written.status.withContext(where);
-          // Freed here, not by whoever drops the future: a page is thousands of nodes.
-          prepared.reset();
-          return w;
-        });
+        writing = writer.submit(
+            [this, &processor, topic, what, where, prepared = std::move(prepared)]() mutable {
+              Written w;
+              w.topic = topic;
+              w.seq = prepared->pageId.seq;
+              auto written = withRetries(what, [&]() -> connectors::Outcome {
+                w.result = processor.write(*prepared);
+                return w.result.outcome;
+              });
+              if (!written.ok()) w.status = written.status.withContext(where);
+              // Freed here, not by whoever drops the future: a page is thousands of nodes.
+              prepared.reset();
+              return w;
+            });
       }
     }
     if (!any) {

@@ -41,6 +41,7 @@ void shell(const std::string& command, const std::map<std::string, std::string>&
   if (r.exitCode != 0) die(command.substr(0, 120) + ": " + r.err.substr(0, 2000));
 }
 
+constexpr int kPageSize = 1000;
 const char* kColumns = "id, name, email, amount, status, country, city, phone, score, updated_at";
 
 json mapping() {
@@ -89,7 +90,7 @@ double runFerry(const json& connectionSettings, const std::string& sourceType,
          {"type", "query"},
          {"query", "SELECT * FROM items WHERE updated_at >= :since ORDER BY updated_at, id"},
          {"delta", {{"field", "updated_at"}, {"key", "id"}, {"initial", "1970-01-01T00:00:00Z"}}},
-         {"pageSize", 1000}},
+         {"pageSize", kPageSize}},
         {{"kind", "import"},
          {"id", "to-pg"},
          {"connection", "dst"},
