@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/config/config_loader.h"
+#include "common/encoding/base64.h"
 
 namespace ferry::secrets {
 
@@ -44,26 +45,13 @@ std::string keyId(const std::string& bytes) {
 }
 
 std::string base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
+  return encoding::base64Encode(in);
 }
 
 Result<std::string> unbase64(const std::string& in) {
-  if (in.size() % 4 != 0) return Status::dataLoss("bad base64 length");
-  std::string out(3 * in.size() / 4 + 1, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return Status::dataLoss("bad base64");
-  std::size_t padding = 0;
-  if (!in.empty() && in.back() == '=') ++padding;
-  if (in.size() > 1 && in[in.size() - 2] == '=') ++padding;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  return out;
+  auto out = encoding::base64Decode(in);
+  if (!out) return Status::dataLoss("bad base64");
+  return std::move(*out);
 }
 
 Result<std::string> fromHex(const std::string& hex) {

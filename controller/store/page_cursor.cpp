@@ -1,16 +1,12 @@
 #include "controller/store/page_cursor.h"
 
-#include <Poco/Base64Decoder.h>
-#include <Poco/Base64Encoder.h>
-
 #include <charconv>
-#include <sstream>
+
+#include "common/encoding/base64.h"
 
 namespace ferry::controller::store {
 
 namespace {
-
-constexpr int kBase64Options = Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING;
 
 Status badToken(const std::string& why) {
   return Status::invalidArgument("page token is not valid: " + why +
@@ -36,32 +32,21 @@ std::string filterFingerprint(std::initializer_list<std::string_view> parts) {
 }
 
 std::string encodeCursor(char kind, const CursorPosition& pos, std::string_view fingerprint) {
-  std::ostringstream out;
-  {
-    Poco::Base64Encoder enc(out, kBase64Options);
-    enc.rdbuf()->setLineLength(0);
-    enc << kind << '1' << '|' << pos.timeMs << '|' << fingerprint << '|' << pos.id;
-    enc.close();
-  }
-  return out.str();
+  std::string text{kind, '1', '|'};
+  text += std::to_string(pos.timeMs);
+  text += '|';
+  text += fingerprint;
+  text += '|';
+  text += pos.id;
+  return encoding::base64Encode(text, encoding::Base64::kUrl);
 }
 
 Result<CursorPosition> decodeCursor(std::string_view token, char kind,
                                     std::string_view fingerprint) {
   if (token.size() > 512) return badToken("too long");
-  for (char c : token) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
-    if (!ok) return badToken("unexpected character");
-  }
-  std::string text;
-  try {
-    std::istringstream in{std::string(token)};
-    Poco::Base64Decoder dec(in, kBase64Options);
-    text.assign(std::istreambuf_iterator<char>(dec), std::istreambuf_iterator<char>());
-  } catch (const std::exception&) {
-    return badToken("not base64url");
-  }
+  auto decoded = encoding::base64Decode(token, encoding::Base64::kUrl);
+  if (!decoded) return badToken("not base64url");
+  const std::string& text = *decoded;
   if (text.size() < 3 || text[0] != kind || text[1] != '1' || text[2] != '|') {
     return badToken("issued by another list or version");
   }

@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "agent/connectors/resolve_secrets.h"
+#include "common/encoding/base64.h"
 #include "common/schema/field_spec.h"
 
 namespace ferry::agent::connectors::http {
@@ -16,29 +17,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kDefaultApiKeyHeader = "X-API-Key";
-
-std::string base64(const std::string& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                   (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                   static_cast<unsigned char>(bytes[i + 2]);
-    out += {kAlphabet[(n >> 18) & 63], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63],
-            kAlphabet[n & 63]};
-  }
-  if (i + 1 == bytes.size()) {
-    const auto n = static_cast<unsigned char>(bytes[i]) << 16;
-    out += {kAlphabet[(n >> 18) & 63], kAlphabet[(n >> 12) & 63], '=', '='};
-  } else if (i + 2 == bytes.size()) {
-    const auto n = (static_cast<unsigned char>(bytes[i]) << 16) |
-                   (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += {kAlphabet[(n >> 18) & 63], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63], '='};
-  }
-  return out;
-}
 
 // Every value that stood behind a {"$secret": …} in `raw`, found at the same place in
 // `resolved`.
@@ -105,7 +83,8 @@ Status parseAuth(const json& auth, const std::string& where, ClientOptions& o) {
     value = "Bearer " + (b->is_string() ? b->get<std::string>() : std::string());
   } else if (auto basic = auth.find("basic"); basic != auth.end()) {
     header = "Authorization";
-    value = "Basic " + base64(text(*basic, "username") + ":" + text(*basic, "password"));
+    value = "Basic " +
+            encoding::base64Encode(text(*basic, "username") + ":" + text(*basic, "password"));
   } else if (auto key = auth.find("apiKey"); key != auth.end()) {
     header = text(*key, "header");
     if (header.empty()) header = kDefaultApiKeyHeader;
