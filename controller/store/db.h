@@ -72,7 +72,7 @@ class RowView {
 // On SQLite, statements run on the session's sqlite3 handle and stay prepared in the
 // session's cache (`sqlite`), and cells are read straight from sqlite3_column_*: Poco's
 // per-call prepare and per-value Dynamic::Var extraction cost more than the queries
-// themselves (decision 0004). On PostgreSQL each call prepares its statement afresh through
+// themselves (decision 0005). On PostgreSQL each call prepares its statement afresh through
 // Poco: re-executing a Poco 1.11 PostgreSQL statement after it failed frees its result
 // twice (clearResults leaves the pointer dangling, so the destructor aborts the process).
 class Conn {
