@@ -3,6 +3,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace ferry::json {
 
@@ -230,6 +231,57 @@ JsonWriter& JsonWriter::isoTime(std::int64_t epochMs) {
   put(std::string_view(buf, sizeof buf));
   put('"');
   return *this;
+}
+
+JsonWriter& JsonWriter::value(const nlohmann::json& v) {
+  using Type = nlohmann::json::value_t;
+  switch (v.type()) {
+    case Type::object:
+      beginObject();
+      for (const auto& [k, member] : v.items()) {
+        key(k);
+        value(member);
+      }
+      return endObject();
+    case Type::array:
+      beginArray();
+      for (const auto& element : v) value(element);
+      return endArray();
+    case Type::string: return string(v.get_ref<const std::string&>());
+    case Type::boolean: {
+      beforeValue();
+      put(v.get<bool>() ? std::string_view("true") : std::string_view("false"));
+      return *this;
+    }
+    case Type::number_integer: return integer(v.get<std::int64_t>());
+    case Type::number_unsigned: {
+      beforeValue();
+      char buf[24];
+      auto res = std::to_chars(buf, buf + sizeof buf, v.get<std::uint64_t>());
+      put(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
+      return *this;
+    }
+    case Type::number_float: {
+      const double d = v.get<double>();
+      if (!std::isfinite(d)) return null();
+      beforeValue();
+      char buf[40];
+      auto res = std::to_chars(buf, buf + sizeof buf, d);
+      std::string_view text(buf, static_cast<std::size_t>(res.ptr - buf));
+      put(text);
+      // "100" would read back as an integer; nlohmann writes "100.0".
+      if (text.find_first_of(".e") == std::string_view::npos) put(".0");
+      return *this;
+    }
+    case Type::null:
+    case Type::discarded: return null();
+    case Type::binary: {
+      beforeValue();
+      put(v.dump());  // never in records; nlohmann's own form
+      return *this;
+    }
+  }
+  return null();
 }
 
 }  // namespace ferry::json

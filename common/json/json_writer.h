@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,9 @@ class JsonWriter {
   JsonWriter& null();
   // RFC 3339 UTC with milliseconds ("2026-01-02T03:04:05.678Z").
   JsonWriter& isoTime(std::int64_t epochMs);
+  // A whole nlohmann value, written as its dump(-1, ' ', false, replace) would read back:
+  // the same types (a real with an integral value keeps its ".0"), keys in the same order.
+  JsonWriter& value(const nlohmann::json& v);
 
   std::string_view text() const { return std::string_view(out_.data(), size_); }
   std::string take() {

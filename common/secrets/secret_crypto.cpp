@@ -76,10 +76,14 @@ Result<DataKey> loadKeyFile(const std::string& path) {
   auto raw = config::readTextFile(path);
   if (!raw) return Status::failedPrecondition("cannot read key file: " + raw.status().message());
   std::string bytes = *raw;
-  while (!bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r')) bytes.pop_back();
-  if (bytes.size() == 2 * kKeyBytes) {
-    auto decoded = fromHex(bytes);
-    if (decoded) bytes = *decoded;
+  // A key we made is 32 raw bytes, and its last byte may well be '\n' or '\r' (1 key in 128):
+  // only a file that is not exactly 32 bytes can be hex with a line end.
+  if (bytes.size() != kKeyBytes) {
+    while (!bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r')) bytes.pop_back();
+    if (bytes.size() == 2 * kKeyBytes) {
+      auto decoded = fromHex(bytes);
+      if (decoded) bytes = *decoded;
+    }
   }
   if (bytes.size() != kKeyBytes) {
     OPENSSL_cleanse(bytes.data(), bytes.size());

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 namespace ferry::json {
@@ -83,6 +85,39 @@ TEST(JsonWriter, LargeDocumentsSurviveGrowth) {
   json parsed = json::parse(w.text());
   ASSERT_EQ(parsed.size(), 5000u);
   EXPECT_EQ(parsed[96].get<std::string>().size(), 96u);
+}
+
+TEST(JsonWriter, WholeValuesReadBackAsNlohmannsDumpDoes) {
+  const json samples[] = {
+      json::parse(R"({"b":[1,-2,3.5,true,false,null,"x"],"a":{"z":{},"y":[]},"c":1e300})"),
+      json(100.0),
+      json(-0.5),
+      json(1e15),
+      json(1e-7),
+      json(0.1),
+      json(123456789.125),
+      json(std::numeric_limits<std::uint64_t>::max()),
+      json(std::int64_t{-42}),
+      json(""),
+      json("line\nbreak \"q\" \x01 é"),
+      json::array(),
+      json::object(),
+      json(std::numeric_limits<double>::quiet_NaN())};
+  for (const auto& v : samples) {
+    JsonWriter w;
+    w.value(v);
+    const std::string ours = w.take();
+    const std::string theirs = v.dump(-1, ' ', false, json::error_handler_t::replace);
+    const json back = json::parse(ours);
+    EXPECT_EQ(back, json::parse(theirs)) << ours << " vs " << theirs;
+    EXPECT_EQ(back.type(), json::parse(theirs).type()) << ours << " vs " << theirs;
+  }
+  // Invalid UTF-8 inside a value is replaced as nlohmann's replace handler does.
+  const json bad = {{"k", std::string("a\xff\xe2\x82z")}};
+  const std::string expected = bad.dump(-1, ' ', false, json::error_handler_t::replace);
+  JsonWriter w;
+  w.value(bad);
+  EXPECT_EQ(w.take(), expected);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/secrets/secret_crypto.h"
 #include "tests/support/temp_dir.h"
 
 namespace ferry::secrets {
@@ -100,6 +101,26 @@ TEST(SecretStoreTest, TamperingAndMovedEntriesAreDetected) {
   auto moved = store->resolve("b");
   EXPECT_EQ(moved.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(moved.status().message().find("secret 'b' does not decrypt"), std::string::npos);
+}
+
+TEST(SecretStoreTest, RawKeysEndingInALineEndAreKeysAndHexKeysMayEndInOne) {
+  // A random key ends in '\n' or '\r' once in 128: CI met one that was read as 31 bytes.
+  TempDir dir;
+  for (const std::string& last : {std::string("\n"), std::string("\r")}) {
+    const std::string raw = std::string(31, 'k') + last;
+    const std::string path = dir.write("raw.key", raw);
+    auto key = loadKeyFile(path);
+    ASSERT_TRUE(key.isOk()) << key.status().toString();
+    EXPECT_EQ(key->bytes, raw);
+  }
+  const std::string hex(64, 'a');
+  for (const std::string& end : {std::string(""), std::string("\n"), std::string("\r\n")}) {
+    auto key = loadKeyFile(dir.write("hex.key", hex + end));
+    ASSERT_TRUE(key.isOk()) << key.status().toString();
+    EXPECT_EQ(key->bytes, std::string(32, '\xaa'));
+  }
+  EXPECT_FALSE(loadKeyFile(dir.write("short.key", std::string(31, 'k'))).isOk());
+  EXPECT_FALSE(loadKeyFile(dir.write("long.key", std::string(33, 'k'))).isOk());
 }
 
 TEST(SecretStoreTest, MissingKeyFileIsNamed) {
