@@ -92,21 +92,36 @@ void appendCopyValue(std::string& out, const nlohmann::json& value) {
     out += value.get<bool>() ? 't' : 'f';
     return;
   }
+  if (value.is_number_integer() || value.is_number_unsigned()) {
+    // Written in place: a page holds thousands of them.
+    char buf[24];
+    auto res = value.is_number_unsigned()
+                   ? std::to_chars(buf, buf + sizeof buf, value.get<std::uint64_t>())
+                   : std::to_chars(buf, buf + sizeof buf, value.get<std::int64_t>());
+    out.append(buf, res.ptr);
+    return;
+  }
   if (value.is_number()) {
     out += value.dump();
     return;
   }
   const std::string owned = value.is_string() ? std::string() : value.dump();
   const std::string& text = value.is_string() ? value.get_ref<const std::string&>() : owned;
-  for (char c : text) {
-    switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+  std::size_t plain = 0;  // start of the run that needs no escaping
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char* escaped = nullptr;
+    switch (text[i]) {
+      case '\\': escaped = "\\\\"; break;
+      case '\t': escaped = "\\t"; break;
+      case '\n': escaped = "\\n"; break;
+      case '\r': escaped = "\\r"; break;
+      default: continue;
     }
+    out.append(text, plain, i - plain);
+    out += escaped;
+    plain = i + 1;
   }
+  out.append(text, plain, std::string::npos);
 }
 
 }  // namespace ferry::agent::connectors::postgresql

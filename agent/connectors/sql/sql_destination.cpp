@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "agent/connectors/sql/sql_names.h"
 
@@ -118,12 +119,14 @@ class SqlDestination final : public Destination {
     return fail(status);
   }
 
-  std::string checkRow(const nlohmann::json& row) const {
+  std::string checkRow(const nlohmann::json& row) {
     if (!row.is_object()) return "the row to write is not an object (a mapping must produce one)";
     if (row.empty()) return "the row to write has no columns";
     for (const auto& [column, value] : row.items()) {
+      if (validColumns_.count(column) > 0) continue;  // every row of a page repeats them
       Status valid = validateIdentifier(column, "column");
       if (!valid.isOk()) return valid.message();
+      validColumns_.insert(column);
     }
     for (const auto& key : keys_) {
       auto k = row.find(key);
@@ -131,6 +134,15 @@ class SqlDestination final : public Destination {
         return "the row has no value for key column \"" + key + "\"";
     }
     return "";
+  }
+
+  static bool sameColumns(const nlohmann::json& row, const std::vector<std::string>& columns) {
+    if (row.size() != columns.size()) return false;
+    std::size_t i = 0;
+    for (const auto& [column, value] : row.items()) {
+      if (column != columns[i++]) return false;
+    }
+    return true;
   }
 
   static std::vector<std::string> columnsOf(const nlohmann::json& row) {
@@ -143,7 +155,19 @@ class SqlDestination final : public Destination {
   Status writeBulk(const std::vector<const nlohmann::json*>& rows) {
     // One bulk write per shape, so a column a row leaves out keeps its default there.
     std::map<std::vector<std::string>, std::vector<const nlohmann::json*>> shapes;
-    for (const auto* row : rows) shapes[columnsOf(*row)].push_back(row);
+    std::vector<const nlohmann::json*>* last = nullptr;
+    const std::vector<std::string>* lastColumns = nullptr;
+    for (const auto* row : rows) {
+      // Rows of a page mostly share one shape: compare with the last one before building a key.
+      if (last != nullptr && sameColumns(*row, *lastColumns)) {
+        last->push_back(row);
+        continue;
+      }
+      auto it = shapes.try_emplace(columnsOf(*row)).first;
+      it->second.push_back(row);
+      last = &it->second;
+      lastColumns = &it->first;
+    }
     for (const auto& [columns, group] : shapes) {
       BulkWrite w;
       w.table = table_;
@@ -290,6 +314,7 @@ class SqlDestination final : public Destination {
   Mode mode_;
   std::vector<std::string> keys_;
   bool broken_ = false;
+  std::set<std::string> validColumns_;  // column names checked once
 };
 
 }  // namespace
