@@ -14,6 +14,7 @@
 #include "common/http/http_server.h"
 #include "common/metrics/build_info.h"
 #include "common/service/signal_waiter.h"
+#include "common/service/systemd_notify.h"
 #include "common/version/version.h"
 
 namespace ferry::agent {
@@ -110,6 +111,8 @@ int runAgentService(cli::Invocation& inv) {
     }
   }
 
+  // Signals are handled from here on: systemd may now send SIGHUP (Type=notify units).
+  service::notifySystemd("READY=1");
   for (;;) {
     if (flows) flows->tick();
     auto sig = signals.wait(std::chrono::seconds(1));
@@ -144,6 +147,7 @@ int runAgentService(cli::Invocation& inv) {
       continue;
     }
     log.info("stopping", {{"signal", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT")}});
+    service::notifySystemd("STOPPING=1");
     break;
   }
   // Scrapes read the queue: the metrics endpoint stops before the flows' state closes.

@@ -12,6 +12,7 @@
 #include "common/metrics/build_info.h"
 #include "common/mqtt/mqtt_options.h"
 #include "common/service/signal_waiter.h"
+#include "common/service/systemd_notify.h"
 #include "common/version/version.h"
 #include "controller/api/controller_api.h"
 #include "controller/api/http_handler.h"
@@ -104,6 +105,7 @@ int runControllerService(cli::Invocation& inv) {
   }
   log.info("HTTP API listening", {{"bind", cfg.http.bind}, {"port", (*server)->port()}});
   if (fleet) fleet->start();
+  service::notifySystemd("READY=1");  // Type=notify: `systemctl start` returns now
 
   // Retention (runs.retentionDays): old runs and their errors are pruned hourly.
   auto nextPrune = std::chrono::steady_clock::now();
@@ -124,6 +126,7 @@ int runControllerService(cli::Invocation& inv) {
       continue;
     }
     log.info("stopping", {{"signal", std::string(sig == SIGTERM ? "SIGTERM" : "SIGINT")}});
+    service::notifySystemd("STOPPING=1");
     break;
   }
   (*server)->stop();  // before the store closes: scrapes read it
