@@ -12,8 +12,10 @@
 #include <sqlite3.h>
 
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "controller/store/placeholders.h"
 #include "controller/store/sqlite_statements.h"
@@ -129,7 +131,19 @@ std::unique_ptr<Poco::Data::Session> openSqlite(const StoreLocation& loc, bool w
   *s << "PRAGMA busy_timeout=5000", now;
   *s << "PRAGMA foreign_keys=ON", now;
   if (writer) {
-    *s << "PRAGMA journal_mode=WAL", now;
+    // Two processes turning a new file to WAL at once can deadlock on the lock upgrade, and
+    // SQLite then answers one of them "locked" at once, without its busy timeout (CI met
+    // it with two replicas starting together): try again for as long as the timeout.
+    const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      try {
+        *s << "PRAGMA journal_mode=WAL", now;
+        break;
+      } catch (const Poco::Data::SQLite::DBLockedException&) {
+        if (std::chrono::steady_clock::now() >= giveUp) throw;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    }
     *s << "PRAGMA synchronous=" + loc.sqliteSynchronous, now;
   } else {
     *s << "PRAGMA query_only=1", now;
