@@ -127,10 +127,6 @@ void isoTimeInto(char (&buf)[kIsoTimeLength], std::int64_t epochMs) {
 
 }  // namespace
 
-void appendJsonString(std::string& out, std::string_view value) {
-  escapeInto(value, [&](std::string_view s) { out.append(s); });
-}
-
 void appendIsoTime(std::string& out, std::int64_t epochMs) {
   char buf[kIsoTimeLength];
   isoTimeInto(buf, epochMs);

@@ -67,8 +67,6 @@ class JsonWriter {
   bool needComma_ = false;
 };
 
-// Appends `value` as a quoted, escaped JSON string.
-void appendJsonString(std::string& out, std::string_view value);
 // Appends epochMs as RFC 3339 UTC with milliseconds, without quotes.
 void appendIsoTime(std::string& out, std::int64_t epochMs);
 

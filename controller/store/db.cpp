@@ -152,6 +152,17 @@ std::unique_ptr<Poco::Data::Session> openSqlite(const StoreLocation& loc, bool w
   return s;
 }
 
+// A text cell read as an integer must hold one (both backends store integers as BIGINT).
+std::int64_t integerFromText(std::string_view t, std::size_t col) {
+  std::int64_t out = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+  if (ec != std::errc() || end != t.data() + t.size()) {
+    throw std::invalid_argument("column " + std::to_string(col) + " holds \"" + std::string(t) +
+                                "\", not an integer");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Rows::Row::text(std::size_t col) const {
@@ -166,15 +177,7 @@ std::int64_t Rows::Row::integer(std::size_t col) const {
   const Cell& v = cell(col);
   if (const auto* n = std::get_if<std::int64_t>(&v)) return *n;
   if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
-  if (const auto* t = std::get_if<std::string>(&v)) {
-    std::int64_t out = 0;
-    auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), out);
-    if (ec != std::errc() || end != t->data() + t->size()) {
-      throw std::invalid_argument("column " + std::to_string(col) + " holds \"" + *t +
-                                  "\", not an integer");
-    }
-    return out;
-  }
+  if (const auto* t = std::get_if<std::string>(&v)) return integerFromText(*t, col);
   return 0;
 }
 
@@ -194,17 +197,10 @@ std::int64_t RowView::integer(std::size_t col) const {
     case SQLITE_FLOAT: return static_cast<std::int64_t>(sqlite3_value_double(v));
     case SQLITE_NULL: return 0;
     default: {
-      // Same rule as Rows::Row::integer: a text cell must hold an integer.
       const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
-      const std::string_view t(p == nullptr ? "" : p,
-                               static_cast<std::size_t>(sqlite3_value_bytes(v)));
-      std::int64_t out = 0;
-      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
-      if (ec != std::errc() || end != t.data() + t.size()) {
-        throw std::invalid_argument("column " + std::to_string(col) + " holds \"" + std::string(t) +
-                                    "\", not an integer");
-      }
-      return out;
+      return integerFromText(
+          std::string_view(p == nullptr ? "" : p, static_cast<std::size_t>(sqlite3_value_bytes(v))),
+          col);
     }
   }
 }
