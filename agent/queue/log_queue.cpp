@@ -122,7 +122,7 @@ Result<std::unique_ptr<LogQueue>> LogQueue::open(const Options& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->path = options.stateDir + "/queue.db";
-  impl->recent = std::make_unique<RecentPages>(options.recentPages, options.recentBytes);
+  impl->recent = std::make_unique<RecentPages>(options.recentRecords, options.recentBytes);
   auto conn = Connection::open(impl->path, true, options.synchronous);
   if (!conn) return conn.status();
   Connection& c = **conn;

@@ -52,8 +52,8 @@ class LogQueue {
     // Pages below every consumer's offset are deleted once this many can go at once.
     std::uint64_t retentionBatchPages = 64;
     // Pages appended lately stay decoded in memory for their consumers (RecentPages):
-    // at most this many, holding at most this many stored bytes. 0 pages: none kept.
-    std::size_t recentPages = 8;
+    // at most this many records, of at most this many stored bytes. 0 records: none kept.
+    std::size_t recentRecords = 16000;
     std::int64_t recentBytes = std::int64_t{32} << 20;
   };
   enum class StartAt { kEarliest, kLatest };

@@ -4,11 +4,16 @@ namespace ferry::agent::queue {
 
 bool RecentPages::offer(const std::string& topic, std::uint64_t seq, std::int64_t bytes,
                         Records records) {
-  if (maxPages_ == 0 || !records) return false;
+  if (maxRecords_ == 0 || !records) return false;
+  const std::size_t n = records->size();
   std::lock_guard lock(mu_);
-  if (pages_.size() >= maxPages_ || bytes_ + bytes > maxBytes_) return false;
+  if (bytes_ + bytes > maxBytes_) return false;
+  if (!pages_.empty() && records_ + n > maxRecords_) return false;
   auto [it, inserted] = pages_.try_emplace({topic, seq}, Entry{bytes, std::move(records)});
-  if (inserted) bytes_ += bytes;
+  if (inserted) {
+    bytes_ += bytes;
+    records_ += n;
+  }
   return inserted;
 }
 
@@ -25,6 +30,7 @@ void RecentPages::dropUpTo(const std::string& topic, std::uint64_t seq) {
     auto it = pages_.lower_bound({topic, 0});
     while (it != pages_.end() && it->first.first == topic && it->first.second <= seq) {
       bytes_ -= it->second.bytes;
+      records_ -= it->second.records->size();
       dropped.push_back(std::move(it->second.records));
       it = pages_.erase(it);
     }
@@ -36,6 +42,7 @@ void RecentPages::clear() {
   std::lock_guard lock(mu_);
   dropped.swap(pages_);
   bytes_ = 0;
+  records_ = 0;
 }
 
 std::size_t RecentPages::size() const {

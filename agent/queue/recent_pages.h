@@ -15,14 +15,16 @@ namespace ferry::agent::queue {
 // them moments later: decoding a page's JSON again was a third of a flow's consuming
 // thread. Durability is untouched: a page is offered only after its append committed,
 // and anything not found here (another process, a restart, an old page) is read from
-// disk. Bounded by pages and by their stored bytes; when full, new pages are not kept
-// (the oldest unconsumed ones are the ones about to be read). Thread-safe.
+// disk. Bounded by records (their decoded memory, whatever the page size) and by their
+// stored bytes; when full, new pages are not kept (the oldest unconsumed ones are the ones
+// about to be read), except that an empty cache takes any one page within the byte bound.
+// Thread-safe.
 class RecentPages {
  public:
   using Records = std::shared_ptr<const std::vector<nlohmann::json>>;
 
-  RecentPages(std::size_t maxPages, std::int64_t maxBytes)
-      : maxPages_(maxPages), maxBytes_(maxBytes) {}
+  RecentPages(std::size_t maxRecords, std::int64_t maxBytes)
+      : maxRecords_(maxRecords), maxBytes_(maxBytes) {}
 
   // Keeps the page if there is room; returns whether it did.
   bool offer(const std::string& topic, std::uint64_t seq, std::int64_t bytes, Records records);
@@ -39,11 +41,12 @@ class RecentPages {
     Records records;
   };
 
-  const std::size_t maxPages_;
+  const std::size_t maxRecords_;
   const std::int64_t maxBytes_;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::uint64_t>, Entry> pages_;  // guarded by mu_
   std::int64_t bytes_ = 0;                                        // guarded by mu_
+  std::size_t records_ = 0;                                       // guarded by mu_
 };
 
 }  // namespace ferry::agent::queue

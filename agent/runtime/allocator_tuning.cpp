@@ -13,6 +13,10 @@ void tuneAllocatorForRecords() {
   // every page (a tenth of the export thread went to page faults).
   mallopt(M_MMAP_THRESHOLD, 8 << 20);
   mallopt(M_TRIM_THRESHOLD, 32 << 20);
+  // A flow's reader, consumer, writer and committer threads would each get an arena of
+  // their own, each holding the pages it freed: two arenas took a third off the peak RSS of
+  // 5,000-record pages (107 → 78 MB) at the same speed; one arena halved the speed.
+  mallopt(M_ARENA_MAX, 2);
 #endif
 }
 

@@ -20,9 +20,16 @@ namespace {
 
 // A run keeps at most this many errors in memory for its summary; the counts go on.
 constexpr std::size_t kMaxErrorsInSummary = 1000;
-// A run's export reads at most this many pages ahead of its flow (ReadAhead); the queue
-// keeps twice as many decoded (LogQueue::Options::recentPages).
-constexpr std::uint64_t kReadAheadPages = 4;
+// A run's export reads at most this many records ahead of its flow (ReadAhead, in whole
+// pages, at least two so reading overlaps the page in the steps); the queue keeps twice as
+// many decoded (LogQueue::Options).
+constexpr std::uint64_t kReadAheadRecords = 4000;
+
+std::uint64_t readAheadPages(const std::vector<const model::Export*>& exports) {
+  int largest = 1;
+  for (const auto* e : exports) largest = std::max(largest, e->pageSize);
+  return std::max<std::uint64_t>(2, kReadAheadRecords / static_cast<std::uint64_t>(largest));
+}
 
 double unitRandom() {
   thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -295,7 +302,10 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
     if (!any) {
       if (!more) return leave(Status::ok());
       if (cancelled()) return leave(Status::cancelled("stopping"));
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the reader is behind
+      // The reader is behind, or waits for room (ReadAhead): the page in flight is settled
+      // so its offset moves on and the reader gets it.
+      if (Status settled = settle(); !settled.isOk()) return leave(settled);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   }
 }
@@ -367,7 +377,7 @@ std::vector<RunSummary> FlowRunner::runOnce(const std::vector<std::string>& flow
       exportRun.flowId = run.flowId;
       std::atomic<bool> reading{true};
       Status readStatus = Status::ok();
-      ReadAhead ahead(kReadAheadPages);
+      ReadAhead ahead(readAheadPages(toRead));
       std::thread reader([&] {
         for (const auto* spec : toRead) {
           if (options_.exportLocks != nullptr) {

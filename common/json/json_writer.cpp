@@ -138,8 +138,20 @@ void JsonWriter::grow(std::size_t n) {
 }
 
 void JsonWriter::putString(std::string_view value) {
-  // Most values need no escaping: one copy between the quotes.
+  // Most values need no escaping: one copy between the quotes. The scan looks at eight
+  // bytes at a time for any that might (a false alarm only sends it to the byte loop).
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  auto hasZeroByte = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
   std::size_t i = 0;
+  for (; i + 8 <= value.size(); i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, value.data() + i, 8);
+    if ((x & kHighs) != 0 || ((x - kOnes * 0x20) & kHighs) != 0 ||
+        hasZeroByte(x ^ (kOnes * '"')) != 0 || hasZeroByte(x ^ (kOnes * '\\')) != 0) {
+      break;
+    }
+  }
   while (i < value.size()) {
     const auto c = static_cast<unsigned char>(value[i]);
     if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;

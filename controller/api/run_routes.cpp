@@ -12,8 +12,8 @@ constexpr std::size_t kDefaultLimit = 50;
 constexpr std::size_t kRunJsonBytes = 448;  // a typical run is ≈ 400 bytes of JSON
 
 // Written directly rather than through an nlohmann tree: this list is the API's busiest read.
-void writeRun(json::JsonWriter& w, const store::RunRecord& r) {
-  auto textOrNull = [&](const std::string& v) -> json::JsonWriter& {
+void writeRun(json::JsonWriter& w, const store::RunView& r) {
+  auto textOrNull = [&](std::string_view v) -> json::JsonWriter& {
     return v.empty() ? w.null() : w.string(v);
   };
   auto timeOrNull = [&](std::int64_t ms) -> json::JsonWriter& {
@@ -65,12 +65,11 @@ http::HttpResponse listRuns(const ApiContext& ctx, const ApiRequest& req) {
   store::PageRequest page;
   if (auto e = parseLimit(req, kDefaultLimit, store::kMaxPageSize, page.limit)) return *e;
   page.cursor = req.queryValue("cursor");
-  auto runs = ctx.store.listRuns(filter, page);
-  if (!runs) return ctx.storeError(req, runs.status());
-  json::JsonWriter w(kRunJsonBytes * (runs->items.size() + 1));
+  json::JsonWriter w(kRunJsonBytes * (page.limit + 1));
   w.beginObject().key("items").beginArray();
-  for (const auto& r : runs->items) writeRun(w, r);
-  w.endArray().key("nextCursor").string(runs->nextCursor).endObject();
+  auto next = ctx.store.visitRuns(filter, page, [&](const store::RunView& r) { writeRun(w, r); });
+  if (!next) return ctx.storeError(req, next.status());
+  w.endArray().key("nextCursor").string(*next).endObject();
   return jsonTextResponse(200, w.take());
 }
 
@@ -79,7 +78,7 @@ http::HttpResponse getRun(const ApiContext& ctx, const ApiRequest& req) {
   auto run = ctx.store.getRun(req.param("id"));
   if (!run) return ctx.storeError(req, run.status());
   json::JsonWriter w;
-  writeRun(w, *run);
+  writeRun(w, run->as<std::string_view>());
   return jsonTextResponse(200, w.take());
 }
 

@@ -189,6 +189,18 @@ std::string RowView::text(std::size_t col) const {
   return std::string(p == nullptr ? "" : p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
 }
 
+std::string_view RowView::textView(std::size_t col) const {
+  if (row_ != nullptr) {
+    if (const std::string* t = row_->textCell(col)) return *t;
+    return rendered_.emplace_back(row_->text(col));
+  }
+  sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(col));
+  if (sqlite3_value_type(v) == SQLITE_NULL) return {};
+  const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+  if (p == nullptr) return {};
+  return {p, static_cast<std::size_t>(sqlite3_value_bytes(v))};
+}
+
 std::int64_t RowView::integer(std::size_t col) const {
   if (row_ != nullptr) return row_->integer(col);
   sqlite3_value* v = sqlite3_column_value(stmt_, static_cast<int>(col));

@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,10 @@ class Rows {
     Row(const Rows& rows, std::size_t index) : rows_(rows), index_(index) {}
     std::string text(std::size_t col) const;
     std::int64_t integer(std::size_t col) const;
+    // The cell's text when it holds text, else null.
+    const std::string* textCell(std::size_t col) const {
+      return std::get_if<std::string>(&cell(col));
+    }
 
    private:
     const Cell& cell(std::size_t col) const { return rows_.cells[index_ * rows_.columns + col]; }
@@ -58,11 +63,14 @@ class RowView {
   explicit RowView(sqlite3_stmt* stmt) : stmt_(stmt) {}
   explicit RowView(const Rows::Row& row) : row_(&row) {}
   std::string text(std::size_t col) const;
+  // The text without a copy, valid during the callback (NULL reads as "").
+  std::string_view textView(std::size_t col) const;
   std::int64_t integer(std::size_t col) const;
 
  private:
-  sqlite3_stmt* stmt_ = nullptr;    // SQLite: read straight from the statement
-  const Rows::Row* row_ = nullptr;  // otherwise
+  sqlite3_stmt* stmt_ = nullptr;              // SQLite: read straight from the statement
+  const Rows::Row* row_ = nullptr;            // otherwise
+  mutable std::deque<std::string> rendered_;  // textView of a non-text cell of row_
 };
 
 // One session inside a transaction (or, for reads, outside one). Statements use `?`

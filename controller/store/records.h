@@ -121,19 +121,33 @@ struct RunCounts {
   friend bool operator==(const RunCounts&, const RunCounts&) = default;
 };
 
-struct RunRecord {
-  std::string runId;  // UUID made by the agent
-  std::string agentId;
-  std::string flowId;
-  std::string integration;
-  std::string trigger;  // schedule, manual, listener, …
-  std::string state;    // "running" until run.finished says otherwise
+// A run as stored: RunRecord owns its texts; RunView is the same run read in place, its texts
+// pointing into the store's row and valid only during the callback that receives it (a page
+// of runs is serialized without copying them: it is the API's busiest read).
+template <typename Text>
+struct BasicRun {
+  Text runId;  // UUID made by the agent
+  Text agentId;
+  Text flowId;
+  Text integration;
+  Text trigger;  // schedule, manual, listener, …
+  Text state;    // "running" until run.finished says otherwise
   RunCounts counts;
   std::int64_t startedAtMs = 0;
   std::int64_t finishedAtMs = 0;  // 0: still running (as far as the store knows)
-  std::string errorSummary;
+  Text errorSummary;
   std::int64_t updatedAtMs = 0;
+
+  // The same run with its texts copied (a RunRecord) or viewed (a RunView).
+  template <typename Other>
+  BasicRun<Other> as() const {
+    return {Other(runId),   Other(agentId),      Other(flowId), Other(integration),
+            Other(trigger), Other(state),        counts,        startedAtMs,
+            finishedAtMs,   Other(errorSummary), updatedAtMs};
+  }
 };
+using RunRecord = BasicRun<std::string>;
+using RunView = BasicRun<std::string_view>;
 
 // One run event turned into a write. Applying the same update twice, or updates of one run
 // in any order, ends in the same row: run.finished wins over started/progress for state and

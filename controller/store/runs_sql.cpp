@@ -16,20 +16,18 @@ constexpr char kRunCursorKind = 'r';
 constexpr std::size_t kPruneBatch = 500;
 
 // Read in place (Conn::forEach): a page of runs is the API's busiest read.
-RunRecord runFrom(const sql::RowView& r) {
-  RunRecord out;
-  out.runId = r.text(0);
-  out.agentId = r.text(1);
-  out.flowId = r.text(2);
-  out.integration = r.text(3);
-  out.trigger = r.text(4);
-  out.state = r.text(5);
-  out.counts = {r.integer(6), r.integer(7), r.integer(8), r.integer(9)};
-  out.startedAtMs = r.integer(10);
-  out.finishedAtMs = r.integer(11);
-  out.errorSummary = r.text(12);
-  out.updatedAtMs = r.integer(13);
-  return out;
+RunView runFrom(const sql::RowView& r) {
+  return {.runId = r.textView(0),
+          .agentId = r.textView(1),
+          .flowId = r.textView(2),
+          .integration = r.textView(3),
+          .trigger = r.textView(4),
+          .state = r.textView(5),
+          .counts = {r.integer(6), r.integer(7), r.integer(8), r.integer(9)},
+          .startedAtMs = r.integer(10),
+          .finishedAtMs = r.integer(11),
+          .errorSummary = r.textView(12),
+          .updatedAtMs = r.integer(13)};
 }
 
 // An empty incoming value keeps the stored one (run.finished carries no flow id).
@@ -112,7 +110,7 @@ Result<RunRecord> SqlStore::getRun(const std::string& runId) {
     bool found = false;
     c.forEach(std::string("SELECT ") + kRunColumns + " FROM runs WHERE run_id = ?", {runId},
               [&](const sql::RowView& r) {
-                out = runFrom(r);
+                out = runFrom(r).as<std::string>();
                 found = true;
               });
     if (!found) return Status::notFound("run \"" + runId + "\" does not exist");
@@ -123,6 +121,16 @@ Result<RunRecord> SqlStore::getRun(const std::string& runId) {
 }
 
 Result<Page<RunRecord>> SqlStore::listRuns(const RunFilter& f, const PageRequest& page) {
+  Page<RunRecord> out;
+  auto next =
+      visitRuns(f, page, [&](const RunView& r) { out.items.push_back(r.as<std::string>()); });
+  if (!next) return next.status();
+  out.nextCursor = std::move(*next);
+  return out;
+}
+
+Result<std::string> SqlStore::visitRuns(const RunFilter& f, const PageRequest& page,
+                                        const std::function<void(const RunView&)>& run) {
   const std::string fingerprint =
       filterFingerprint({f.flowId, f.agentId, f.integration, f.state, std::to_string(f.fromMs),
                          std::to_string(f.toMs)});
@@ -159,25 +167,22 @@ Result<Page<RunRecord>> SqlStore::listRuns(const RunFilter& f, const PageRequest
   }
   sql += " ORDER BY started_at DESC, run_id DESC LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(limit + 1));  // one more: is there a next?
-  Page<RunRecord> out;
+  std::string nextCursor;
   Status st = db_->read("listing runs", [&](Conn& c) -> Status {
-    bool more = false;
-    out.items.reserve(limit);
+    std::size_t seen = 0;
+    CursorPosition last;
     c.forEach(sql, params, [&](const sql::RowView& r) {
-      if (out.items.size() < limit) {
-        out.items.push_back(runFrom(r));
-      } else {
-        more = true;
-      }
+      if (++seen > limit) return;
+      const RunView view = runFrom(r);
+      run(view);
+      last.timeMs = view.startedAtMs;
+      last.id.assign(view.runId);
     });
-    if (more) {
-      const RunRecord& last = out.items.back();
-      out.nextCursor = encodeCursor(kRunCursorKind, {last.startedAtMs, last.runId}, fingerprint);
-    }
+    if (seen > limit) nextCursor = encodeCursor(kRunCursorKind, last, fingerprint);
     return Status::ok();
   });
   if (!st.isOk()) return st;
-  return out;
+  return nextCursor;
 }
 
 Result<PruneCounts> SqlStore::pruneRuns(std::int64_t olderThanMs) {

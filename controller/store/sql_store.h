@@ -55,6 +55,8 @@ class SqlStore final : public Store {
   Status upsertRun(const RunUpdate& update) override;
   Result<RunRecord> getRun(const std::string& runId) override;
   Result<Page<RunRecord>> listRuns(const RunFilter& filter, const PageRequest& page) override;
+  Result<std::string> visitRuns(const RunFilter& filter, const PageRequest& page,
+                                const std::function<void(const RunView&)>& run) override;
   Result<PruneCounts> pruneRuns(std::int64_t olderThanMs) override;
 
   Result<bool> insertError(const RunErrorRecord& error) override;

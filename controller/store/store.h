@@ -95,6 +95,10 @@ class Store {
   virtual Result<RunRecord> getRun(const std::string& runId) = 0;
   // Newest first by (startedAt, runId); the cursor is stable under inserts.
   virtual Result<Page<RunRecord>> listRuns(const RunFilter& filter, const PageRequest& page) = 0;
+  // The same page, each run handed to `run` as it is read; returns the next page's cursor
+  // ("" after the last page).
+  virtual Result<std::string> visitRuns(const RunFilter& filter, const PageRequest& page,
+                                        const std::function<void(const RunView&)>& run) = 0;
   // Retention: deletes runs that started and finished before `olderThanMs` with their
   // errors, and, older than that, orphaned errors, answered commands, quarantined events
   // and the seen-event rows a prefix covers. Works in batches of short transactions.

@@ -20,12 +20,12 @@ RecentPages::Records records(int n) {
 }
 
 TEST(RecentPagesTest, KeepsPagesWithinItsBoundsAndForgetsConsumedOnes) {
-  RecentPages recent(3, 1000);
+  RecentPages recent(6, 1000);
   EXPECT_TRUE(recent.offer("a", 1, 100, records(1)));
   EXPECT_TRUE(recent.offer("a", 2, 100, records(2)));
-  EXPECT_FALSE(recent.offer("a", 2, 100, records(9))) << "a page is kept once";
+  EXPECT_FALSE(recent.offer("a", 2, 100, records(2))) << "a page is kept once";
   EXPECT_TRUE(recent.offer("b", 1, 100, records(3)));
-  EXPECT_FALSE(recent.offer("a", 3, 100, records(1))) << "three pages at most";
+  EXPECT_FALSE(recent.offer("a", 3, 100, records(1))) << "six records at most";
   EXPECT_EQ(recent.size(), 3u);
   ASSERT_NE(recent.find("a", 2), nullptr);
   EXPECT_EQ(recent.find("a", 2)->size(), 2u);
@@ -37,6 +37,13 @@ TEST(RecentPagesTest, KeepsPagesWithinItsBoundsAndForgetsConsumedOnes) {
   EXPECT_NE(recent.find("a", 2), nullptr);
   EXPECT_NE(recent.find("b", 1), nullptr);
   EXPECT_TRUE(recent.offer("a", 3, 100, records(1))) << "room again";
+  EXPECT_FALSE(recent.offer("a", 4, 100, records(1))) << "full again";
+
+  RecentPages large(6, 1000);
+  EXPECT_TRUE(large.offer("a", 1, 100, records(50))) << "an empty cache takes one large page";
+  EXPECT_FALSE(large.offer("a", 2, 100, records(1)));
+  large.dropUpTo("a", 1);
+  EXPECT_TRUE(large.offer("a", 2, 100, records(1))) << "its records counted out again";
 
   RecentPages bytes(10, 250);
   EXPECT_TRUE(bytes.offer("a", 1, 200, records(1)));

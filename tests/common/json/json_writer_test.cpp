@@ -43,6 +43,21 @@ TEST(JsonWriter, EscapesLikeNlohmann) {
   EXPECT_EQ(json::parse(text).begin().value(), nasty);
 }
 
+TEST(JsonWriter, FindsWhatNeedsEscapingAtEveryPositionOfLongStrings) {
+  // The plain-text scan reads eight bytes at a time: each special byte at each offset.
+  for (const std::string& special :
+       {std::string(1, '"'), std::string(1, '\\'), std::string(1, '\0'), std::string(1, '\x1f'),
+        std::string("\x7f"), std::string("é"), std::string("\x80")}) {
+    for (std::size_t at = 0; at < 24; ++at) {
+      std::string value(24, 'a');
+      value.replace(at, 1, special);
+      std::string text = written([&](JsonWriter& w) { w.string(value); });
+      EXPECT_EQ(text, json(value).dump(-1, ' ', false, json::error_handler_t::replace))
+          << "byte " << static_cast<int>(static_cast<unsigned char>(special[0])) << " at " << at;
+    }
+  }
+}
+
 TEST(JsonWriter, ReplacesInvalidUtf8AsOurDumpsDo) {
   // Lone continuation byte, truncated sequence, overlong form, surrogate, above U+10FFFF.
   for (const std::string& bad :
