@@ -302,10 +302,15 @@ Status FlowRunner::consume(const model::Flow& flow, PageProcessor& processor, Ru
     if (!any) {
       if (!more) return leave(Status::ok());
       if (cancelled()) return leave(Status::cancelled("stopping"));
-      // The reader is behind, or waits for room (ReadAhead): the page in flight is settled
-      // so its offset moves on and the reader gets it.
-      if (Status settled = settle(); !settled.isOk()) return leave(settled);
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      // The reader is behind, or waits for room (ReadAhead) until the page in flight is
+      // committed: that page is settled as soon as it is written, new pages are looked for
+      // every 2 ms meanwhile.
+      constexpr auto kPoll = std::chrono::milliseconds(2);
+      if (!writing.valid()) {
+        std::this_thread::sleep_for(kPoll);
+      } else if (writing.wait_for(kPoll) == std::future_status::ready) {
+        if (Status settled = settle(); !settled.isOk()) return leave(settled);
+      }
     }
   }
 }
