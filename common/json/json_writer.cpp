@@ -233,8 +233,26 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::isoTime(std::int64_t epochMs) {
   beforeValue();
+  constexpr std::int64_t kDayMs = 86'400'000;
+  std::int64_t day = epochMs / kDayMs;
+  if (epochMs % kDayMs < 0) --day;  // floor, for times before 1970
   char buf[kIsoTimeLength];
-  isoTimeInto(buf, epochMs);
+  if (day == dateDay_) {
+    std::memcpy(buf, date_, sizeof date_);
+    const auto ms = static_cast<unsigned>(epochMs - day * kDayMs);
+    digitsInto(buf, 11, ms / 3'600'000, 2);
+    buf[13] = ':';
+    digitsInto(buf, 14, ms / 60'000 % 60, 2);
+    buf[16] = ':';
+    digitsInto(buf, 17, ms / 1000 % 60, 2);
+    buf[19] = '.';
+    digitsInto(buf, 20, ms % 1000, 3);
+    buf[23] = 'Z';
+  } else {
+    isoTimeInto(buf, epochMs);
+    std::memcpy(date_, buf, sizeof date_);
+    dateDay_ = day;
+  }
   put('"');
   put(std::string_view(buf, sizeof buf));
   put('"');

@@ -8,7 +8,9 @@ using sql::Conn;
 
 constexpr const char* kTokenColumns = "name, token_hash, created_at, last_used_at";
 
-ApiTokenRecord tokenFrom(const sql::Rows::Row& r) {
+// A Rows::Row, or a RowView read in place (the lookup behind every API request).
+template <typename Row>
+ApiTokenRecord tokenFrom(const Row& r) {
   return ApiTokenRecord{r.text(0), r.text(1), r.integer(2), r.integer(3)};
 }
 
@@ -34,10 +36,13 @@ Result<ApiTokenRecord> SqlStore::createToken(const std::string& name, const std:
 Result<ApiTokenRecord> SqlStore::findTokenByHash(const std::string& hash) {
   ApiTokenRecord out;
   Status st = db_->read("looking up an API token", [&](Conn& c) -> Status {
-    auto rows = c.query(
-        std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?", {hash});
-    if (rows.empty()) return Status::notFound("no API token has this hash");
-    out = tokenFrom(rows[0]);
+    bool found = false;
+    c.forEach(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?",
+              {hash}, [&](const sql::RowView& r) {
+                out = tokenFrom(r);
+                found = true;
+              });
+    if (!found) return Status::notFound("no API token has this hash");
     return Status::ok();
   });
   if (!st.isOk()) return st;

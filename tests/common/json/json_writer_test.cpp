@@ -81,6 +81,29 @@ TEST(JsonWriter, WritesRfc3339TimesInUtcWithMilliseconds) {
   EXPECT_EQ(plain, "2026-01-01T00:00:00.000Z");
 }
 
+TEST(JsonWriter, TimesOnTheSameDayReadLikeTimesComputedAlone) {
+  // One writer reuses the date of the day it wrote last; every time must still read as if
+  // computed on its own, on either side of midnight and before 1970 too.
+  JsonWriter w;
+  std::string expected;
+  const std::int64_t starts[] = {0, -1, -86'400'000, 1798761599999, 951782400123, -62135596800000};
+  w.beginArray();
+  expected += '[';
+  for (const std::int64_t start : starts) {
+    for (const std::int64_t step : {0, 1, 999, 59'999, 3'599'999, 86'399'999, 86'400'000}) {
+      for (const std::int64_t at : {start + step, start - step}) {
+        w.isoTime(at);
+        expected += (expected.size() > 1 ? ",\"" : "\"");
+        appendIsoTime(expected, at);
+        expected += '"';
+      }
+    }
+  }
+  w.endArray();
+  expected += ']';
+  EXPECT_EQ(w.take(), expected);
+}
+
 TEST(JsonWriter, NumbersRoundTripAndNonFiniteBecomesNull) {
   std::string text = written([](JsonWriter& w) {
     w.beginArray().number(0.1).number(1e300).number(-2.5).number(1.0 / 0.0).endArray();
