@@ -101,13 +101,19 @@ void digitsInto(char (&buf)[N], std::size_t at, unsigned value, std::size_t widt
 }
 
 constexpr std::size_t kIsoTimeLength = 24;  // "2026-01-02T03:04:05.678Z"
+constexpr std::size_t kIsoDateLength = 11;  // "2026-01-02T"
+constexpr std::int64_t kDayMs = 86'400'000;
 
-void isoTimeInto(char (&buf)[kIsoTimeLength], std::int64_t epochMs) {
+// Days since 1970 (rounded down, also before 1970).
+std::int64_t epochDay(std::int64_t epochMs) {
+  const std::int64_t day = epochMs / kDayMs;
+  return epochMs % kDayMs < 0 ? day - 1 : day;
+}
+
+// "YYYY-MM-DDT" of an epoch day.
+void isoDateInto(char (&buf)[kIsoTimeLength], std::int64_t epochDay) {
   using namespace std::chrono;
-  const sys_time<milliseconds> at{milliseconds(epochMs)};
-  const auto day = floor<days>(at);
-  const year_month_day ymd(day);
-  const hh_mm_ss<milliseconds> time(at - day);
+  const year_month_day ymd{sys_days{days(epochDay)}};
   const int year = static_cast<int>(ymd.year());
   digitsInto(buf, 0, static_cast<unsigned>(year < 0 ? 0 : year), 4);
   buf[4] = '-';
@@ -115,14 +121,25 @@ void isoTimeInto(char (&buf)[kIsoTimeLength], std::int64_t epochMs) {
   buf[7] = '-';
   digitsInto(buf, 8, static_cast<unsigned>(ymd.day()), 2);
   buf[10] = 'T';
-  digitsInto(buf, 11, static_cast<unsigned>(time.hours().count()), 2);
+}
+
+// "HH:MM:SS.mmmZ" of the milliseconds into a day, after the date.
+void isoTimeOfDayInto(char (&buf)[kIsoTimeLength], std::int64_t msOfDay) {
+  const auto ms = static_cast<unsigned>(msOfDay);
+  digitsInto(buf, 11, ms / 3'600'000, 2);
   buf[13] = ':';
-  digitsInto(buf, 14, static_cast<unsigned>(time.minutes().count()), 2);
+  digitsInto(buf, 14, ms / 60'000 % 60, 2);
   buf[16] = ':';
-  digitsInto(buf, 17, static_cast<unsigned>(time.seconds().count()), 2);
+  digitsInto(buf, 17, ms / 1000 % 60, 2);
   buf[19] = '.';
-  digitsInto(buf, 20, static_cast<unsigned>(time.subseconds().count()), 3);
+  digitsInto(buf, 20, ms % 1000, 3);
   buf[23] = 'Z';
+}
+
+void isoTimeInto(char (&buf)[kIsoTimeLength], std::int64_t epochMs) {
+  const std::int64_t day = epochDay(epochMs);
+  isoDateInto(buf, day);
+  isoTimeOfDayInto(buf, epochMs - day * kDayMs);
 }
 
 }  // namespace
@@ -233,26 +250,16 @@ JsonWriter& JsonWriter::null() {
 
 JsonWriter& JsonWriter::isoTime(std::int64_t epochMs) {
   beforeValue();
-  constexpr std::int64_t kDayMs = 86'400'000;
-  std::int64_t day = epochMs / kDayMs;
-  if (epochMs % kDayMs < 0) --day;  // floor, for times before 1970
+  const std::int64_t day = epochDay(epochMs);
   char buf[kIsoTimeLength];
-  if (day == dateDay_) {
-    std::memcpy(buf, date_, sizeof date_);
-    const auto ms = static_cast<unsigned>(epochMs - day * kDayMs);
-    digitsInto(buf, 11, ms / 3'600'000, 2);
-    buf[13] = ':';
-    digitsInto(buf, 14, ms / 60'000 % 60, 2);
-    buf[16] = ':';
-    digitsInto(buf, 17, ms / 1000 % 60, 2);
-    buf[19] = '.';
-    digitsInto(buf, 20, ms % 1000, 3);
-    buf[23] = 'Z';
-  } else {
-    isoTimeInto(buf, epochMs);
-    std::memcpy(date_, buf, sizeof date_);
+  if (day != dateDay_) {
+    isoDateInto(buf, day);
+    std::memcpy(date_, buf, kIsoDateLength);
     dateDay_ = day;
+  } else {
+    std::memcpy(buf, date_, kIsoDateLength);
   }
+  isoTimeOfDayInto(buf, epochMs - day * kDayMs);
   put('"');
   put(std::string_view(buf, sizeof buf));
   put('"');

@@ -4,8 +4,8 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -68,9 +68,10 @@ class RowView {
   std::int64_t integer(std::size_t col) const;
 
  private:
-  sqlite3_stmt* stmt_ = nullptr;              // SQLite: read straight from the statement
-  const Rows::Row* row_ = nullptr;            // otherwise
-  mutable std::deque<std::string> rendered_;  // textView of a non-text cell of row_
+  sqlite3_stmt* stmt_ = nullptr;    // SQLite: read straight from the statement
+  const Rows::Row* row_ = nullptr;  // otherwise
+  // textView of a non-text cell of row_ (a list: stable, and free to construct per row)
+  mutable std::list<std::string> rendered_;
 };
 
 // One session inside a transaction (or, for reads, outside one). Statements use `?`
