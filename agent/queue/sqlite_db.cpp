@@ -95,8 +95,8 @@ std::string_view Statement::columnText(int i) const {
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bool create,
-                                                     const std::string& synchronous,
-                                                     bool readOnly) {
+                                                     const std::string& synchronous, bool readOnly,
+                                                     int newPageSize) {
   sqlite3* db = nullptr;
   int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
   if (create && !readOnly) flags |= SQLITE_OPEN_CREATE;
@@ -106,6 +106,10 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   if (rc != SQLITE_OK) return sqliteStatus(rc, db, "cannot open '" + path + "'");
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
+  // Only a file created now takes it: WAL mode fixes the page size of an existing one.
+  if (create && !readOnly && newPageSize > 0) {
+    FERRY_RETURN_IF_ERROR(conn->exec("PRAGMA page_size=" + std::to_string(newPageSize)));
+  }
   // The first read finds out whether this is an SQLite file at all.
   Status probe = conn->exec("SELECT count(*) FROM sqlite_master");
   if (!probe.isOk()) {

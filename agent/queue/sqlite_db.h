@@ -45,10 +45,11 @@ class Statement {
 class Connection {
  public:
   // Opens `path` (creating it when `create`), in WAL mode with the given `synchronous`
-  // (FULL or NORMAL), foreign keys on, a busy timeout. Errors name the file.
+  // (FULL or NORMAL), foreign keys on, a busy timeout. Errors name the file. A file created
+  // by this call gets `newPageSize` bytes per page (0: SQLite's default, 4 KiB).
   static Result<std::unique_ptr<Connection>> open(const std::string& path, bool create,
                                                   const std::string& synchronous,
-                                                  bool readOnly = false);
+                                                  bool readOnly = false, int newPageSize = 0);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -157,6 +157,42 @@ TEST(LogQueueTest, QueueIdSurvivesReopen) {
   EXPECT_NE(openQueue(other.path())->queueId(), id);
 }
 
+std::int64_t pageSizeOf(const std::string& path) {
+  auto c = Connection::open(path, false, "FULL");
+  EXPECT_TRUE(c.isOk());
+  auto s = (*c)->prepare("PRAGMA page_size");
+  EXPECT_TRUE(s.isOk());
+  auto row = s->step();
+  EXPECT_TRUE(row.isOk() && *row);
+  return s->columnInt(0);
+}
+
+TEST(LogQueueTest, NewFilesGetLargeDatabasePagesAndOldOnesKeepTheirs) {
+  TempDir fresh;
+  openQueue(fresh.path());
+  EXPECT_EQ(pageSizeOf(fresh.file("queue.db")), 65536);
+
+  // A queue.db an older Ferry made (4 KiB pages) keeps them, and its pages stay readable
+  // when they are no longer held decoded in memory.
+  TempDir old;
+  ASSERT_TRUE(Connection::open(old.file("queue.db"), true, "FULL").isOk());
+  EXPECT_EQ(pageSizeOf(old.file("queue.db")), 4096);
+  LogQueue::Options o;
+  o.stateDir = old.path();
+  o.recentRecords = 0;
+  auto q = LogQueue::open(o);
+  ASSERT_TRUE(q.isOk()) << q.status().toString();
+  ASSERT_TRUE((*q)->registerConsumer("f", "t", LogQueue::StartAt::kEarliest).isOk());
+  std::vector<json> big;
+  for (int i = 0; i < 2000; ++i) big.push_back({{"id", i}, {"text", std::string(100, 'x')}});
+  ASSERT_TRUE((*q)->append("t", big, json::object()).isOk());
+  auto pages = (*q)->read("f", "t", 10);
+  ASSERT_TRUE(pages.isOk());
+  ASSERT_EQ(pages->size(), 1u);
+  EXPECT_EQ(*(*pages)[0].records, big);
+  EXPECT_EQ(pageSizeOf(old.file("queue.db")), 4096);
+}
+
 TEST(LogQueueTest, NewerSchemaAndCorruptFilesAreRefusedByName) {
   TempDir dir;
   openQueue(dir.path());
