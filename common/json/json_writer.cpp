@@ -211,7 +211,20 @@ JsonWriter& JsonWriter::endArray() {
   return *this;
 }
 
-JsonWriter& JsonWriter::key(std::string_view name) {
+JsonWriter& JsonWriter::key(JsonKey name) {
+  beforeValue();
+  const std::string_view n = name.name();
+  char* p = room(n.size() + 3);
+  p[0] = '"';
+  std::memcpy(p + 1, n.data(), n.size());
+  p[n.size() + 1] = '"';
+  p[n.size() + 2] = ':';
+  size_ += n.size() + 3;
+  needComma_ = false;
+  return *this;
+}
+
+JsonWriter& JsonWriter::keyText(std::string_view name) {
   beforeValue();
   putString(name);
   put(':');
@@ -272,7 +285,7 @@ JsonWriter& JsonWriter::value(const nlohmann::json& v) {
     case Type::object:
       beginObject();
       for (const auto& [k, member] : v.items()) {
-        key(k);
+        keyText(k);
         value(member);
       }
       return endObject();

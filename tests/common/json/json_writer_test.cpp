@@ -37,7 +37,7 @@ TEST(JsonWriter, EscapesLikeNlohmann) {
   const std::string nasty = std::string("quote\" back\\ nl\n tab\t cr\r bs\b ff\f nul") +
                             std::string(1, '\0') + "\x01\x1f end é € 😀";
   std::string text =
-      written([&](JsonWriter& w) { w.beginObject().key(nasty).string(nasty).endObject(); });
+      written([&](JsonWriter& w) { w.beginObject().keyText(nasty).string(nasty).endObject(); });
   json expected = {{nasty, nasty}};
   EXPECT_EQ(text, expected.dump());
   EXPECT_EQ(json::parse(text).begin().value(), nasty);
