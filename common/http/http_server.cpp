@@ -47,15 +47,38 @@ void send(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out,
     out.send().write(r.body.data(), static_cast<std::streamsize>(r.body.size()));
     return;
   }
-  std::ostringstream head;
-  out.write(head);
-  std::string wire = std::move(head).str();
-  if (in.getMethod() != Poco::Net::HTTPRequest::HTTP_HEAD) wire += r.body;
+  std::ostringstream headStream;
+  out.write(headStream);
+  const std::string head = std::move(headStream).str();
+  const std::string_view body =
+      in.getMethod() == Poco::Net::HTTPRequest::HTTP_HEAD ? std::string_view() : r.body;
   Poco::Net::StreamSocket& socket = impl->socket();
-  for (std::size_t sent = 0; sent < wire.size();) {
-    int n = socket.sendBytes(wire.data() + sent, static_cast<int>(wire.size() - sent));
-    if (n <= 0) throw Poco::Net::NetException("the client stopped reading the response");
-    sent += static_cast<std::size_t>(n);
+  auto sendAll = [&](std::string_view piece, std::size_t sent) {
+    while (sent < piece.size()) {
+      int n = socket.sendBytes(piece.data() + sent, static_cast<int>(piece.size() - sent));
+      if (n <= 0) throw Poco::Net::NetException("the client stopped reading the response");
+      sent += static_cast<std::size_t>(n);
+    }
+  };
+  if (socket.secure()) {
+    // TLS records are written by OpenSSL: one buffer, one SSL_write.
+    sendAll(std::string(head).append(body), 0);
+    return;
+  }
+  // Plain TCP: one writev for both, so a page of runs is not copied once more to join them
+  // (iovec takes non-const pointers; writev only reads them).
+  Poco::Net::SocketBufVec parts{
+      Poco::Net::Socket::makeBuffer(const_cast<char*>(head.data()), head.size()),
+      Poco::Net::Socket::makeBuffer(const_cast<char*>(body.data()), body.size())};
+  int first = socket.sendBytes(parts);
+  if (first <= 0) throw Poco::Net::NetException("the client stopped reading the response");
+  // A full socket buffer may take part of it: the rest goes out piece by piece.
+  const auto sent = static_cast<std::size_t>(first);
+  if (sent < head.size()) {
+    sendAll(head, sent);
+    sendAll(body, 0);
+  } else {
+    sendAll(body, sent - head.size());
   }
 }
 
