@@ -225,17 +225,16 @@ class PostgresqlDriver final : public sql::SqlDriver {
       names.emplace_back(PQfname(r, c));
       types.push_back(PQftype(r, c));
     }
+    const sql::RecordShape shape(std::move(names));
     const int rows = PQntuples(r);
     for (int i = 0; i < rows; ++i) {
-      nlohmann::json row = nlohmann::json::object();
-      for (int c = 0; c < fields; ++c) {
-        auto& slot = row[names[static_cast<std::size_t>(c)]];
-        if (PQgetisnull(r, i, c)) continue;  // stays null
-        slot = postgresql::pgValue(
-            types[static_cast<std::size_t>(c)],
+      out.push_back(shape.build([&](std::size_t column) -> nlohmann::json {
+        const int c = static_cast<int>(column);
+        if (PQgetisnull(r, i, c)) return nullptr;
+        return postgresql::pgValue(
+            types[column],
             std::string_view(PQgetvalue(r, i, c), static_cast<std::size_t>(PQgetlength(r, i, c))));
-      }
-      out.push_back(std::move(row));
+      }));
     }
   }
 
@@ -291,10 +290,11 @@ class PostgresqlDriver final : public sql::SqlDriver {
         buffer += std::to_string(ord++);
         first = false;
       }
-      for (const auto& c : w.columns) {
+      // A row's keys are w.columns, in the same (sorted) order: walk the two together.
+      for (const auto& value : *row) {
         if (!first) buffer += '\t';
         first = false;
-        postgresql::appendCopyValue(buffer, row->at(c));
+        postgresql::appendCopyValue(buffer, value);
       }
       buffer += '\n';
       if (buffer.size() >= kFlushBytes) {

@@ -56,7 +56,8 @@ struct BulkWrite {
   std::vector<std::string> columns;  // unquoted names, validated
   std::vector<std::string> keys;     // unquoted key columns (upsert); empty for insert
   bool upsert = false;
-  const std::vector<const nlohmann::json*>* rows = nullptr;  // objects
+  // Objects whose keys are exactly `columns` (nlohmann objects iterate in that sorted order).
+  const std::vector<const nlohmann::json*>* rows = nullptr;
 };
 
 class SqlDriver {

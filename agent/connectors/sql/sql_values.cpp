@@ -1,5 +1,6 @@
 #include "agent/connectors/sql/sql_values.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/encoding/base64.h"
@@ -30,6 +31,19 @@ std::string doubleQuoted(std::string_view identifier) {
   }
   out += '"';
   return out;
+}
+
+RecordShape::RecordShape(std::vector<std::string> names) : names_(std::move(names)) {
+  for (std::size_t c = 0; c < names_.size(); ++c) order_.push_back(c);
+  // Stable, so among equal names the last column comes last; then only it is kept.
+  std::stable_sort(order_.begin(), order_.end(),
+                   [&](std::size_t a, std::size_t b) { return names_[a] < names_[b]; });
+  std::vector<std::size_t> unique;
+  for (std::size_t i = 0; i < order_.size(); ++i) {
+    if (i + 1 < order_.size() && names_[order_[i]] == names_[order_[i + 1]]) continue;
+    unique.push_back(order_[i]);
+  }
+  order_ = std::move(unique);
 }
 
 }  // namespace ferry::agent::connectors::sql

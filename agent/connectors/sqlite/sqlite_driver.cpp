@@ -74,10 +74,10 @@ Result<StmtPtr> prepare(sqlite3* db, const std::string& sql, const Params& param
 
 class SqliteCursor final : public sql::RowCursor {
  public:
-  SqliteCursor(sqlite3* db, StmtPtr stmt) : db_(db), stmt_(std::move(stmt)) {
+  SqliteCursor(sqlite3* db, StmtPtr stmt)
+      : db_(db), stmt_(std::move(stmt)), shape_(columnNames(stmt_.get())) {
     const int n = sqlite3_column_count(stmt_.get());
     for (int c = 0; c < n; ++c) {
-      names_.emplace_back(sqlite3_column_name(stmt_.get(), c));
       const char* decl = sqlite3_column_decltype(stmt_.get(), c);
       std::string type = decl ? decl : "";
       for (auto& ch : type) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -94,14 +94,19 @@ class SqliteCursor final : public sql::RowCursor {
         return false;
       }
       if (rc != SQLITE_ROW) return sqliteStatus(db_, rc, "reading a row");
-      nlohmann::json row = nlohmann::json::object();
-      for (std::size_t c = 0; c < names_.size(); ++c) row[names_[c]] = value(static_cast<int>(c));
-      out.push_back(std::move(row));
+      out.push_back(shape_.build([&](std::size_t c) { return value(static_cast<int>(c)); }));
     }
     return true;
   }
 
  private:
+  static std::vector<std::string> columnNames(sqlite3_stmt* stmt) {
+    std::vector<std::string> names;
+    for (int c = 0; c < sqlite3_column_count(stmt); ++c)
+      names.emplace_back(sqlite3_column_name(stmt, c));
+    return names;
+  }
+
   nlohmann::json value(int c) const {
     sqlite3_stmt* s = stmt_.get();
     switch (sqlite3_column_type(s, c)) {
@@ -126,7 +131,7 @@ class SqliteCursor final : public sql::RowCursor {
 
   sqlite3* db_;
   StmtPtr stmt_;
-  std::vector<std::string> names_;
+  sql::RecordShape shape_;
   std::vector<bool> boolean_;
   bool done_ = false;
 };

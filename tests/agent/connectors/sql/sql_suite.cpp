@@ -171,6 +171,17 @@ TEST_F(SqlSuite, ValuesRoundTripWithFaithfulTypes) {
   EXPECT_EQ(back[0]["data"], json("AP8Q"));  // base64 of 00 ff 10
 }
 
+TEST_F(SqlSuite, RecordsTakeEveryColumnByNameAndARepeatedNameFromItsLastColumn) {
+  const std::string t = table("names");
+  engine_.exec("CREATE TABLE " + t + " (id " + engine_.keyType() + " PRIMARY KEY, name " +
+               engine_.textType() + ")");
+  engine_.exec("INSERT INTO " + t + " (id, name) VALUES (7, 'x')");
+  // Columns out of key order, one name twice: assigned in column order, the last one wins.
+  auto back = rowsOf("SELECT name AS z, id AS a, name AS dup, id AS dup, name AS m FROM " + t);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back[0], json({{"a", 7}, {"dup", 7}, {"m", "x"}, {"z", "x"}}));
+}
+
 void insertSeries(SqlEngine& engine, const std::string& table, int from, int to,
                   const std::string& timestamp, const std::string& pad) {
   constexpr int kPerStatement = 1000;
