@@ -1,6 +1,8 @@
 #include "common/transform/mapping.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/json/json_pointer.h"
 #include "common/schema/suggest.h"
@@ -24,6 +26,15 @@ struct Mapping::Impl {
     bool required = false;
   };
   std::vector<Rule> rules;
+  // When every rule sets a distinct top-level key: the rules in key order, so the output
+  // is built by appending at the end of its tree instead of searching it for each field.
+  // Empty otherwise.
+  std::vector<std::size_t> keyOrder;
+
+  // A rule's value for `record`: nullopt when it is missing (and may stay so), an error
+  // naming the field when it is required or does not convert.
+  Result<std::optional<json>> valueOf(const Rule& rule, const json& record) const;
+  Result<json> applyInOrder(const json& record) const;
 };
 
 namespace {
@@ -145,52 +156,89 @@ Result<Mapping> Mapping::compile(const json& rules) {
     if (rule) impl->rules.push_back(std::move(*rule));
   }
   if (!problems.empty()) return Status::invalidArgument(problems.front().toString());
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < impl->rules.size(); ++i) {
+    const auto& segments = impl->rules[i].to.segments();
+    if (segments.size() != 1 || segments[0].bracketIndex) break;
+    order.push_back(i);
+  }
+  if (order.size() == impl->rules.size()) {
+    auto key = [&](std::size_t i) -> const std::string& {
+      return impl->rules[i].to.segments()[0].key;
+    };
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return key(a) < key(b); });
+    bool distinct =
+        std::adjacent_find(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+          return key(a) == key(b);
+        }) == order.end();
+    if (distinct) impl->keyOrder = std::move(order);
+  }
   return Mapping(std::move(impl));
 }
 
-Result<json> Mapping::apply(const json& record) const {
+Result<std::optional<json>> Mapping::Impl::valueOf(const Rule& rule, const json& record) const {
+  const json* source = nullptr;
+  json computed;
+  switch (rule.source) {
+    case Rule::Source::kFrom: source = rule.from->find(record); break;
+    case Rule::Source::kValue: source = &rule.value; break;
+    case Rule::Source::kExpr: {
+      auto v = rule.expr->evaluate(record);
+      if (!v)
+        return Status::invalidArgument("field '" + rule.to.text() + "': " + v.status().message());
+      computed = std::move(*v);
+      source = &computed;
+      break;
+    }
+  }
+  if ((!source || source->is_null()) && rule.fallback) source = &*rule.fallback;
+  if (!source) {
+    if (rule.required) {
+      std::string from = rule.from ? " (from '" + rule.from->text() + "')" : "";
+      return Status::invalidArgument("field '" + rule.to.text() + "' is required but missing" +
+                                     from);
+    }
+    return std::optional<json>();  // a missing value stays missing
+  }
+  if (source->is_null() && rule.required) {
+    return Status::invalidArgument("field '" + rule.to.text() + "' is required but null");
+  }
+  if (rule.type) {
+    auto converted = convertValue(*source, *rule.type);
+    if (!converted) {
+      return Status::invalidArgument("field '" + rule.to.text() +
+                                     "': " + converted.status().message());
+    }
+    return std::optional<json>(std::move(*converted));
+  }
+  return std::optional<json>(source == &computed ? std::move(computed) : *source);
+}
+
+Result<json> Mapping::Impl::applyInOrder(const json& record) const {
   json out = json::object();
-  for (const auto& rule : impl_->rules) {
-    const json* source = nullptr;
-    json computed;
-    switch (rule.source) {
-      case Impl::Rule::Source::kFrom: source = rule.from->find(record); break;
-      case Impl::Rule::Source::kValue: source = &rule.value; break;
-      case Impl::Rule::Source::kExpr: {
-        auto v = rule.expr->evaluate(record);
-        if (!v)
-          return Status::invalidArgument("field '" + rule.to.text() + "': " + v.status().message());
-        computed = std::move(*v);
-        source = &computed;
-        break;
-      }
-    }
-    if ((!source || source->is_null()) && rule.fallback) source = &*rule.fallback;
-    if (!source) {
-      if (rule.required) {
-        std::string from = rule.from ? " (from '" + rule.from->text() + "')" : "";
-        return Status::invalidArgument("field '" + rule.to.text() + "' is required but missing" +
-                                       from);
-      }
-      continue;  // a missing value stays missing
-    }
-    if (source->is_null() && rule.required) {
-      return Status::invalidArgument("field '" + rule.to.text() + "' is required but null");
-    }
-    json value;
-    if (rule.type) {
-      auto converted = convertValue(*source, *rule.type);
-      if (!converted) {
-        return Status::invalidArgument("field '" + rule.to.text() +
-                                       "': " + converted.status().message());
-      }
-      value = std::move(*converted);
-    } else {
-      value = source == &computed ? std::move(computed) : *source;
-    }
-    Status st = rule.to.assign(out, std::move(value));
+  for (const auto& rule : rules) {
+    auto value = valueOf(rule, record);
+    if (!value) return value.status();
+    if (!*value) continue;
+    Status st = rule.to.assign(out, std::move(**value));
     if (!st.isOk())
       return Status::invalidArgument("field '" + rule.to.text() + "': " + st.message());
+  }
+  return out;
+}
+
+Result<json> Mapping::apply(const json& record) const {
+  const Impl& m = *impl_;
+  if (m.keyOrder.empty()) return m.applyInOrder(record);
+  json out = json::object();
+  auto& fields = out.get_ref<json::object_t&>();
+  for (std::size_t i : m.keyOrder) {
+    const Impl::Rule& rule = m.rules[i];
+    auto value = m.valueOf(rule, record);
+    // The error a record gets is the first in the rules' order: find it that way.
+    if (!value) return m.applyInOrder(record);
+    if (*value) fields.emplace_hint(fields.end(), rule.to.segments()[0].key, std::move(**value));
   }
   return out;
 }

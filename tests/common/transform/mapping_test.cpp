@@ -55,6 +55,35 @@ TEST(MappingTest, ConversionErrorsArePerRecordAndNameTheField) {
   EXPECT_TRUE(m->apply(json::parse(R"({"n":"12"})")).isOk());
 }
 
+TEST(MappingTest, FlatMappingsReportTheFirstFailingRuleInTheirOwnOrder) {
+  // Every rule sets its own top-level key, listed out of key order: the output is built in
+  // key order, but a record's error is still the first failing rule as written.
+  auto m = Mapping::compile(json::parse(R"([
+      {"from":"z","to":"z","type":"integer"},
+      {"from":"m","to":"m","required":true},
+      {"from":"a","to":"a","type":"integer"},
+      {"value":1,"to":"k"}])"));
+  ASSERT_TRUE(m.isOk());
+  auto ok = m->apply(json::parse(R"({"z":"3","m":"x","a":null,"extra":true})"));
+  ASSERT_TRUE(ok.isOk()) << ok.status().toString();
+  EXPECT_EQ(*ok, json::parse(R"({"z":3,"m":"x","a":null,"k":1})"));
+  auto bad = m->apply(json::parse(R"({"z":"x","a":"y"})"));
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_EQ(bad.status().message(), "field 'z': 'x' is not an integer");
+  auto missing = m->apply(json::parse(R"({"z":"1","a":"y"})"));
+  ASSERT_FALSE(missing.isOk());
+  EXPECT_EQ(missing.status().message(), "field 'm' is required but missing (from 'm')");
+}
+
+TEST(MappingTest, ALaterRuleForTheSameFieldWins) {
+  EXPECT_EQ(apply(R"([{"from":"a","to":"x"},{"from":"b","to":"y"},{"from":"b","to":"x"}])",
+                  R"({"a":1,"b":2})"),
+            json::parse(R"({"x":2,"y":2})"));
+  // A missing value does not remove what an earlier rule set.
+  EXPECT_EQ(apply(R"([{"from":"a","to":"x"},{"from":"nope","to":"x"}])", R"({"a":1})"),
+            json::parse(R"({"x":1})"));
+}
+
 TEST(MappingTest, MalformedRulesReportEveryProblem) {
   Problems p;
   validateMapping(json::parse(R"([{"from":"a"},{"from":"a","value":1,"to":"x"},
