@@ -170,7 +170,7 @@ std::int64_t pageSizeOf(const std::string& path) {
 TEST(LogQueueTest, NewFilesGetLargeDatabasePagesAndOldOnesKeepTheirs) {
   TempDir fresh;
   openQueue(fresh.path());
-  EXPECT_EQ(pageSizeOf(fresh.file("queue.db")), 65536);
+  EXPECT_EQ(pageSizeOf(fresh.file("queue.db")), 16384);
 
   // A queue.db an older Ferry made (4 KiB pages) keeps them, and its pages stay readable
   // when they are no longer held decoded in memory.
