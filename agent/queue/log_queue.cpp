@@ -31,6 +31,9 @@ CREATE TABLE IF NOT EXISTS pages(
   payload BLOB NOT NULL,         -- the records as one JSON array (docs/decisions/0002)
   PRIMARY KEY(topic, seq)
 ) WITHOUT ROWID;
+-- A page's row holds its payload, so few fit in a database page: listing the pages after an
+-- offset, or summing the bytes retention frees, reads this thin copy of the keys instead.
+CREATE INDEX IF NOT EXISTS pages_by_seq ON pages(topic, seq, bytes);
 CREATE TABLE IF NOT EXISTS consumers(
   consumer TEXT NOT NULL,
   topic TEXT NOT NULL,

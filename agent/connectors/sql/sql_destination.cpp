@@ -122,11 +122,16 @@ class SqlDestination final : public Destination {
   std::string checkRow(const nlohmann::json& row) {
     if (!row.is_object()) return "the row to write is not an object (a mapping must produce one)";
     if (row.empty()) return "the row to write has no columns";
-    for (const auto& [column, value] : row.items()) {
-      if (validColumns_.count(column) > 0) continue;  // every row of a page repeats them
-      Status valid = validateIdentifier(column, "column");
-      if (!valid.isOk()) return valid.message();
-      validColumns_.insert(column);
+    // Rows of a page mostly share one set of columns: names checked for the last row's set
+    // need no lookup of each one.
+    if (!sameColumns(row, lastValidShape_)) {
+      for (const auto& [column, value] : row.items()) {
+        if (validColumns_.count(column) > 0) continue;
+        Status valid = validateIdentifier(column, "column");
+        if (!valid.isOk()) return valid.message();
+        validColumns_.insert(column);
+      }
+      lastValidShape_ = columnsOf(row);
     }
     for (const auto& key : keys_) {
       auto k = row.find(key);
@@ -314,7 +319,8 @@ class SqlDestination final : public Destination {
   Mode mode_;
   std::vector<std::string> keys_;
   bool broken_ = false;
-  std::set<std::string> validColumns_;  // column names checked once
+  std::set<std::string> validColumns_;       // column names checked once
+  std::vector<std::string> lastValidShape_;  // the columns of the last row checked
 };
 
 }  // namespace

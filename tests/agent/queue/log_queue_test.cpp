@@ -167,16 +167,36 @@ std::int64_t pageSizeOf(const std::string& path) {
   return s->columnInt(0);
 }
 
-TEST(LogQueueTest, NewFilesGetLargeDatabasePagesAndOldOnesKeepTheirs) {
+bool hasPageIndex(const std::string& path) {
+  auto c = Connection::open(path, false, "FULL");
+  EXPECT_TRUE(c.isOk());
+  auto s = (*c)->prepare("SELECT count(*) FROM sqlite_master WHERE name = 'pages_by_seq'");
+  EXPECT_TRUE(s.isOk());
+  auto row = s->step();
+  EXPECT_TRUE(row.isOk() && *row);
+  return s->columnInt(0) == 1;
+}
+
+TEST(LogQueueTest, NewFilesGetLargeDatabasePagesAndOldOnesKeepTheirsAndGetTheKeyIndex) {
   TempDir fresh;
   openQueue(fresh.path());
   EXPECT_EQ(pageSizeOf(fresh.file("queue.db")), 16384);
+  EXPECT_TRUE(hasPageIndex(fresh.file("queue.db")));
 
-  // A queue.db an older Ferry made (4 KiB pages) keeps them, and its pages stay readable
-  // when they are no longer held decoded in memory.
+  // A queue.db an older Ferry made (4 KiB pages, no index of page keys) keeps its pages,
+  // gets the index, and its pages stay readable when they are no longer held decoded.
   TempDir old;
-  ASSERT_TRUE(Connection::open(old.file("queue.db"), true, "FULL").isOk());
+  {
+    auto c = Connection::open(old.file("queue.db"), true, "FULL");
+    ASSERT_TRUE(c.isOk());
+    ASSERT_TRUE((*c)->exec("CREATE TABLE pages(topic TEXT NOT NULL, seq INTEGER NOT NULL, "
+                           "records INTEGER NOT NULL, bytes INTEGER NOT NULL, appended_at "
+                           "INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY(topic, seq)) "
+                           "WITHOUT ROWID")
+                    .isOk());
+  }
   EXPECT_EQ(pageSizeOf(old.file("queue.db")), 4096);
+  EXPECT_FALSE(hasPageIndex(old.file("queue.db")));
   LogQueue::Options o;
   o.stateDir = old.path();
   o.recentRecords = 0;
@@ -191,6 +211,7 @@ TEST(LogQueueTest, NewFilesGetLargeDatabasePagesAndOldOnesKeepTheirs) {
   ASSERT_EQ(pages->size(), 1u);
   EXPECT_EQ(*(*pages)[0].records, big);
   EXPECT_EQ(pageSizeOf(old.file("queue.db")), 4096);
+  EXPECT_TRUE(hasPageIndex(old.file("queue.db")));
 }
 
 TEST(LogQueueTest, NewerSchemaAndCorruptFilesAreRefusedByName) {
