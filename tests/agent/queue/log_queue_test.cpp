@@ -157,24 +157,23 @@ TEST(LogQueueTest, QueueIdSurvivesReopen) {
   EXPECT_NE(openQueue(other.path())->queueId(), id);
 }
 
-std::int64_t pageSizeOf(const std::string& path) {
+// The first column of the first row `sql` returns from the database at `path`.
+std::int64_t queryInt(const std::string& path, const std::string& sql) {
   auto c = Connection::open(path, false, "FULL");
   EXPECT_TRUE(c.isOk());
-  auto s = (*c)->prepare("PRAGMA page_size");
+  auto s = (*c)->prepare(sql);
   EXPECT_TRUE(s.isOk());
   auto row = s->step();
   EXPECT_TRUE(row.isOk() && *row);
   return s->columnInt(0);
 }
 
+std::int64_t pageSizeOf(const std::string& path) {
+  return queryInt(path, "PRAGMA page_size");
+}
+
 bool hasPageIndex(const std::string& path) {
-  auto c = Connection::open(path, false, "FULL");
-  EXPECT_TRUE(c.isOk());
-  auto s = (*c)->prepare("SELECT count(*) FROM sqlite_master WHERE name = 'pages_by_seq'");
-  EXPECT_TRUE(s.isOk());
-  auto row = s->step();
-  EXPECT_TRUE(row.isOk() && *row);
-  return s->columnInt(0) == 1;
+  return queryInt(path, "SELECT count(*) FROM sqlite_master WHERE name = 'pages_by_seq'") == 1;
 }
 
 TEST(LogQueueTest, NewFilesGetLargeDatabasePagesAndOldOnesKeepTheirsAndGetTheKeyIndex) {
