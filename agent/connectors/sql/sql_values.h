@@ -28,7 +28,7 @@ std::string base64(const unsigned char* data, std::size_t size);
 class RecordShape {
  public:
   explicit RecordShape(std::vector<std::string> names);
-  // valueOf(column index) -> nlohmann::json
+  // valueOf(column index) -> the column's value as nlohmann::json
   template <typename ValueOf>
   nlohmann::json build(ValueOf&& valueOf) const {
     nlohmann::json row = nlohmann::json::object();
@@ -36,7 +36,6 @@ class RecordShape {
     for (std::size_t c : order_) fields.emplace_hint(fields.end(), names_[c], valueOf(c));
     return row;
   }
-  const std::vector<std::string>& names() const { return names_; }
 
  private:
   std::vector<std::string> names_;
