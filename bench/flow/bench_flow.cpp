@@ -27,15 +27,6 @@ using nlohmann::json;
 
 namespace {
 
-// CPU seconds (user + system) this process has used so far: the engine's cost, steadier
-// than wall time on a shared machine.
-double cpuSeconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return s(usage.ru_utime) + s(usage.ru_stime);
-}
-
 double seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
@@ -214,10 +205,10 @@ int main(int argc, char** argv) {
   const InMemorySecrets secrets(pg.password());
 
   // (a) SQLite → PostgreSQL.
-  double cpuBefore = cpuSeconds();
+  double cpuBefore = testing::selfCpuSeconds();
   const double ferrySqlite =
       runFerry({{"path", sqlitePath}}, "sqlite", target, dir.file("state-a"), rows, secrets);
-  const double ferrySqliteCpu = cpuSeconds() - cpuBefore;
+  const double ferrySqliteCpu = testing::selfCpuSeconds() - cpuBefore;
   // pgloader would copy the watermark index too: it loads the table as it was before.
   shell("sqlite3 " + sqlitePath + " 'DROP INDEX items_by_update'");
   auto start = std::chrono::steady_clock::now();
@@ -240,10 +231,10 @@ int main(int argc, char** argv) {
               " -d ferry -c 'ALTER TABLE ferry_items RENAME TO sqlite_ferry_items; "
               "ALTER TABLE pg_ferry_items RENAME TO ferry_items'",
           pgEnv);
-    cpuBefore = cpuSeconds();
+    cpuBefore = testing::selfCpuSeconds();
     return runFerry(pgSource, "postgresql", target, dir.file("state-b"), rows, secrets);
   }();
-  const double ferryPgCpu = cpuSeconds() - cpuBefore;
+  const double ferryPgCpu = testing::selfCpuSeconds() - cpuBefore;
   shell(psql + " -d ferry -c 'TRUNCATE copy_items'", pgEnv);
   start = std::chrono::steady_clock::now();
   shell(psql + " -d ferry -c '\\copy items TO stdout' | " + psql +
@@ -258,7 +249,8 @@ int main(int argc, char** argv) {
       "rows=%ld ferry_sqlite_s=%.2f pgloader_s=%.2f sqlite_copy_s=%.2f ferry_pg_s=%.2f "
       "pg_copy_s=%.2f\n",
       rows, ferrySqlite, pgloader, copySqlite, ferryPg, copyPg);
-  // The engine's own CPU time per row (the servers' is not counted).
+  // The engine's own CPU time per row (the servers' is not counted): steadier than wall
+  // time on a shared machine.
   std::printf("ferry_sqlite_cpu_us_per_row=%.2f ferry_pg_cpu_us_per_row=%.2f\n",
               1e6 * ferrySqliteCpu / r, 1e6 * ferryPgCpu / r);
   std::printf("BENCH flow-sqlite-pg-vs-pgloader rows_per_s=%.0f baseline=%.0f ratio=%.2f\n",

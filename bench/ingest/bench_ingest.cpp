@@ -8,7 +8,6 @@
 //      from the first publish to the last message delivered.
 //  (b) deploy to `reported`: from POST /integrations/{id}/deploy until the API shows the new
 //      appliedVersion, for one agent (100 deploys) and for 1,000 agents at once (3 deploys).
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +24,7 @@
 #include "bench/ingest/count_subscriber.h"
 #include "bench/ingest/servers.h"
 #include "bench/ingest/sim_fleet.h"
+#include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 using namespace ferry;
@@ -37,13 +37,6 @@ using Clock = std::chrono::steady_clock;
 
 double secondsBetween(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double>(to - from).count();
-}
-
-double selfCpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return s(u.ru_utime) + s(u.ru_stime);
 }
 
 // Nearest rank: the smallest sample with at least p of them at or below it.
@@ -59,7 +52,7 @@ double percentile(std::vector<double> v, double p) {
 struct Cpu {
   double controller = 0, broker = 0, simulator = 0;
   static Cpu now(const bench::Controller& c, const bench::Mosquitto& b) {
-    return {bench::cpuSecondsOf(c.pid()), bench::cpuSecondsOf(b.pid()), selfCpuSeconds()};
+    return {bench::cpuSecondsOf(c.pid()), bench::cpuSecondsOf(b.pid()), testing::selfCpuSeconds()};
   }
   Cpu operator-(const Cpu& o) const {
     return {controller - o.controller, broker - o.broker, simulator - o.simulator};

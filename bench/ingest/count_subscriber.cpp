@@ -1,12 +1,13 @@
 #include "bench/ingest/count_subscriber.h"
 
 #include <mqtt/async_client.h>
-#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <thread>
+
+#include "tests/support/subprocess.h"
 
 namespace ferry::bench {
 
@@ -49,10 +50,7 @@ int runCountSubscriber(const std::string& url, const std::string& filter, std::u
     while (lastNs.load() == 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    const double cpu = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-                       static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    const double cpu = testing::selfCpuSeconds();
     std::printf("received=%llu first_ns=%lld last_ns=%lld cpu_s=%.2f\n",
                 static_cast<unsigned long long>(received.load()),
                 static_cast<long long>(firstNs.load()), static_cast<long long>(lastNs.load()), cpu);

@@ -17,6 +17,9 @@ struct ProcessResult {
   std::string err;
 };
 
+// CPU seconds (user + system) this process has used so far.
+double selfCpuSeconds();
+
 // Runs argv[0] (a path) to completion with `input` on stdin, capturing stdout and stderr.
 // `env` entries are added to (or override) the test's own environment.
 ProcessResult runProcess(const std::vector<std::string>& argv, const std::string& input = "",
