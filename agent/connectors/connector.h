@@ -64,6 +64,12 @@ struct PageWrite {
   bool alreadyWritten = false;          // the destination's checkpoint covered the page
 };
 
+// One page's rows in a batch handed to Destination::writePages.
+struct PageRows {
+  PageId page;
+  const std::vector<nlohmann::json>* rows = nullptr;
+};
+
 class Destination {
  public:
   virtual ~Destination() = default;
@@ -71,6 +77,18 @@ class Destination {
   // the page and its checkpoint in one transaction and report a page the checkpoint covers
   // as alreadyWritten without writing it again.
   virtual PageWrite write(const PageId& page, const std::vector<nlohmann::json>& rows) = 0;
+  // Writes consecutive pages of one topic (seq ascending), a PageWrite each. SQL destinations
+  // write them in one transaction with one checkpoint, the last page's, so a batch costs the
+  // database one commit. This default writes page by page and stops after the first page
+  // that fails: the result is then shorter than `pages`.
+  virtual std::vector<PageWrite> writePages(const std::vector<PageRows>& pages) {
+    std::vector<PageWrite> out;
+    for (const auto& p : pages) {
+      out.push_back(write(p.page, *p.rows));
+      if (!out.back().outcome.ok()) break;
+    }
+    return out;
+  }
   // The last seq this destination recorded for (queueId, flowId, importId, topic); nullopt
   // when none or when the destination keeps no checkpoints (files, HTTP).
   virtual Result<std::optional<std::uint64_t>> checkpoint(const PageId& page) {

@@ -140,30 +140,52 @@ PreparedPage PageProcessor::prepare(const connectors::PageId& pageId,
 }
 
 PageResult PageProcessor::write(const PreparedPage& page) {
-  PageResult result = page.result;
-  std::vector<bool> failed = page.failed;
+  return std::move(write(std::vector<const PreparedPage*>{&page}).front());
+}
+
+std::vector<PageResult> PageProcessor::write(const std::vector<const PreparedPage*>& pages) {
+  std::vector<PageResult> results;
+  std::vector<std::vector<bool>> failed;
+  for (const auto* page : pages) {
+    results.push_back(page->result);
+    failed.push_back(page->failed);
+  }
   for (const auto& importId : importOrder_) {
-    auto it = page.rows.find(importId);
-    if (it == page.rows.end() || it->second.first.empty()) continue;
-    connectors::PageId id = page.pageId;
-    id.importId = importId;
-    auto written = connectors_.imports.at(importId)->write(id, it->second.first);
-    if (!written.outcome.ok()) {
-      result.outcome = written.outcome;
-      return result;
+    std::vector<connectors::PageRows> batch;
+    std::vector<std::size_t> pageOf;  // per batch entry, its index in `pages`
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+      auto it = pages[p]->rows.find(importId);
+      if (it == pages[p]->rows.end() || it->second.first.empty()) continue;
+      connectors::PageId id = pages[p]->pageId;
+      id.importId = importId;
+      batch.push_back({std::move(id), &it->second.first});
+      pageOf.push_back(p);
     }
-    // A page an earlier attempt or run already wrote (its checkpoint covers it) is not
-    // written again, and not counted again: a run's count is what it delivered.
-    if (!written.alreadyWritten) {
-      result.counts.written += it->second.first.size() - written.failures.size();
-    }
-    for (const auto& f : written.failures) {
-      const std::size_t record = it->second.second.at(f.index);
-      recordError(result, failed, page.record(record), record, importStep_.at(importId),
-                  "import " + importId, f.message);
+    if (batch.empty()) continue;
+    auto written = connectors_.imports.at(importId)->writePages(batch);
+    for (std::size_t b = 0; b < batch.size(); ++b) {
+      PageResult& result = results[pageOf[b]];
+      if (b >= written.size() || !written[b].outcome.ok()) {
+        // The batch is not done: the caller writes it again (checkpoints skip what was).
+        result.outcome = b < written.size()
+                             ? written[b].outcome
+                             : connectors::Outcome(Status::aborted("an earlier page failed"));
+        return results;
+      }
+      // A page an earlier attempt or run already wrote (its checkpoint covers it) is not
+      // written again, and not counted again: a run's count is what it delivered.
+      const auto& rows = pages[pageOf[b]]->rows.at(importId);
+      if (!written[b].alreadyWritten) {
+        result.counts.written += rows.first.size() - written[b].failures.size();
+      }
+      for (const auto& f : written[b].failures) {
+        const std::size_t record = rows.second.at(f.index);
+        recordError(result, failed[pageOf[b]], pages[pageOf[b]]->record(record), record,
+                    importStep_.at(importId), "import " + importId, f.message);
+      }
     }
   }
-  return result;
+  return results;
 }
 
 std::vector<json> PageProcessor::preview(const std::vector<json>& records) {

@@ -89,6 +89,10 @@ class PageProcessor {
   PreparedPage prepare(const connectors::PageId& pageId,
                        std::shared_ptr<const std::vector<nlohmann::json>> records);
   PageResult write(const PreparedPage& page);
+  // Consecutive pages of one topic: each import writes them in one call (SQL destinations:
+  // one transaction). A result per page; when one is not ok the batch is not done and is
+  // written again as a whole (imports skip what their checkpoints cover).
+  std::vector<PageResult> write(const std::vector<const PreparedPage*>& pages);
 
   // The steps on `records` without writing anything: per record, what `ferry-agent preview`
   // prints ({"filtered", "output", "imports": {id: row}, "errors": […]}, and "lookups":

@@ -52,54 +52,14 @@ class SqlDestination final : public Destination {
   }
 
   PageWrite write(const PageId& page, const std::vector<nlohmann::json>& rows) override {
-    PageWrite result;
-    if (broken_) {
-      Status reopened = driver_->reconnect();
-      if (!reopened.isOk()) return fail(reopened);
-      broken_ = false;
-    }
-    Status begun = driver_->begin();
-    if (!begun.isOk()) return fail(begun);
-    auto covered = readCheckpoint(page);
-    if (!covered.isOk()) return abort(covered.status());
-    if (*covered && **covered >= page.seq) {
-      (void)driver_->rollback();
-      result.alreadyWritten = true;
-      return result;
-    }
+    return writeTogether({{page, &rows}}).front();
+  }
 
-    std::vector<const nlohmann::json*> valid;
-    std::vector<std::size_t> validIndex;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      std::string problem = checkRow(rows[i]);
-      if (problem.empty()) {
-        valid.push_back(&rows[i]);
-        validIndex.push_back(i);
-      } else {
-        result.failures.push_back({i, problem});
-      }
+  std::vector<PageWrite> writePages(const std::vector<PageRows>& pages) override {
+    for (const auto& p : pages) {
+      if (!samePageStream(p.page, pages.front().page)) return Destination::writePages(pages);
     }
-
-    // Updates (and portable upserts) need a statement per row anyway; the rest goes in bulk.
-    const bool bulk =
-        mode_ == Mode::kInsert ||
-        (mode_ == Mode::kUpsert && driver_->upsertStyle() != UpsertStyle::kUpdateThenInsert);
-    Status written = bulk ? writeBulk(valid) : writeRowByRow(valid, validIndex, result.failures);
-    if (bulk && written.code() == StatusCode::kInvalidArgument) {
-      // The database refused some data: start again row by row so only those rows fail.
-      (void)driver_->rollback();
-      begun = driver_->begin();
-      if (!begun.isOk()) return fail(begun);
-      written = writeRowByRow(valid, validIndex, result.failures);
-    }
-    if (!written.isOk()) return abort(written);
-    Status checkpointed = writeCheckpoint(page);
-    if (!checkpointed.isOk()) return abort(checkpointed);
-    Status committed = driver_->commit();
-    if (!committed.isOk()) return abort(committed);
-    std::sort(result.failures.begin(), result.failures.end(),
-              [](const RecordFailure& a, const RecordFailure& b) { return a.index < b.index; });
-    return result;
+    return pages.empty() ? std::vector<PageWrite>{} : writeTogether(pages);
   }
 
   Result<std::optional<std::uint64_t>> checkpoint(const PageId& page) override {
@@ -107,16 +67,105 @@ class SqlDestination final : public Destination {
   }
 
  private:
+  static bool samePageStream(const PageId& a, const PageId& b) {
+    return a.queueId == b.queueId && a.flowId == b.flowId && a.importId == b.importId &&
+           a.topic == b.topic;
+  }
+
+  // Pages of one (queue, flow, import, topic) in seq order, in one transaction that ends
+  // with the last page's checkpoint. A page the checkpoint covers is not written again.
+  std::vector<PageWrite> writeTogether(const std::vector<PageRows>& pages) {
+    std::vector<PageWrite> results(pages.size());
+    auto failAll = [&](const Status& status) {
+      const PageWrite failed = fail(status);
+      for (auto& r : results) r = failed;
+      return results;
+    };
+    auto abortAll = [&](const Status& status) {
+      (void)driver_->rollback();
+      return failAll(status);
+    };
+    if (broken_) {
+      Status reopened = driver_->reconnect();
+      if (!reopened.isOk()) return failAll(reopened);
+      broken_ = false;
+    }
+    Status begun = driver_->begin();
+    if (!begun.isOk()) return failAll(begun);
+    auto covered = readCheckpoint(pages.front().page);
+    if (!covered.isOk()) return abortAll(covered.status());
+
+    std::vector<const nlohmann::json*> valid;
+    std::vector<std::size_t> validIndex;  // index of each valid row in its page
+    bool anyNew = false;
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+      if (*covered && **covered >= pages[p].page.seq) {
+        results[p].alreadyWritten = true;
+        continue;
+      }
+      anyNew = true;
+      const auto& rows = *pages[p].rows;
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        std::string problem = checkRow(rows[i]);
+        if (problem.empty()) {
+          valid.push_back(&rows[i]);
+          validIndex.push_back(i);
+        } else {
+          results[p].failures.push_back({i, problem});
+        }
+      }
+    }
+    if (!anyNew) {
+      (void)driver_->rollback();
+      return results;
+    }
+
+    // Updates (and portable upserts) need a statement per row anyway; the rest goes in bulk.
+    const bool bulk =
+        mode_ == Mode::kInsert ||
+        (mode_ == Mode::kUpsert && driver_->upsertStyle() != UpsertStyle::kUpdateThenInsert);
+    if (!bulk && pages.size() > 1) {
+      (void)driver_->rollback();
+      return Destination::writePages(pages);
+    }
+    Status written =
+        bulk ? writeBulk(valid) : writeRowByRow(valid, validIndex, results.front().failures);
+    if (bulk && written.code() == StatusCode::kInvalidArgument) {
+      // The database refused some data: start again row by row so only those rows fail,
+      // each page on its own.
+      (void)driver_->rollback();
+      if (pages.size() > 1) return Destination::writePages(pages);
+      begun = driver_->begin();
+      if (!begun.isOk()) return failAll(begun);
+      // A new transaction looks at the checkpoint again. Its first statement must not be a
+      // savepoint: psqlODBC loses one that began the transaction when the next statement fails.
+      covered = readCheckpoint(pages.front().page);
+      if (!covered.isOk()) return abortAll(covered.status());
+      if (*covered && **covered >= pages.front().page.seq) {
+        (void)driver_->rollback();
+        results.front() = PageWrite{};
+        results.front().alreadyWritten = true;
+        return results;
+      }
+      written = writeRowByRow(valid, validIndex, results.front().failures);
+    }
+    if (!written.isOk()) return abortAll(written);
+    Status checkpointed = writeCheckpoint(pages.back().page);
+    if (!checkpointed.isOk()) return abortAll(checkpointed);
+    Status committed = driver_->commit();
+    if (!committed.isOk()) return abortAll(committed);
+    for (auto& r : results) {
+      std::sort(r.failures.begin(), r.failures.end(),
+                [](const RecordFailure& a, const RecordFailure& b) { return a.index < b.index; });
+    }
+    return results;
+  }
+
   PageWrite fail(const Status& status) {
     if (status.code() == StatusCode::kUnavailable) broken_ = true;
     PageWrite w;
     w.outcome = Outcome(status.withContext("import " + id_));
     return w;
-  }
-
-  PageWrite abort(const Status& status) {
-    (void)driver_->rollback();
-    return fail(status);
   }
 
   std::string checkRow(const nlohmann::json& row) {

@@ -35,8 +35,20 @@ class FakeDestination final : public connectors::Destination {
     }
     return out;
   }
+  std::vector<connectors::PageWrite> writePages(
+      const std::vector<connectors::PageRows>& pages) override {
+    batches.push_back(pages.size());
+    if (failBatches > 0) {
+      --failBatches;
+      return {connectors::PageWrite{
+          connectors::Outcome(Status::unavailable("fake outage")), {}, false}};
+    }
+    return Destination::writePages(pages);
+  }
   int calls = 0;
+  int failBatches = 0;  // the next this many batches fail on their first page
   std::vector<json> written;
+  std::vector<std::size_t> batches;  // pages per writePages call
 
  private:
   std::vector<int> refused_;
@@ -126,6 +138,39 @@ TEST(PageProcessorTest, APageTheDestinationHoldsIsNotCountedAsWrittenAgain) {
   EXPECT_EQ(result.counts.failed, 0u);
   PageResult next = f.processor->process({"q", "f", "", "e", 8}, *page());
   EXPECT_EQ(next.counts.written, 2u);
+}
+
+TEST(PageProcessorTest, PagesWrittenAsOneBatchKeepTheirOwnCountsAndErrors) {
+  Fixture f({1}, {8});
+  PreparedPage p7 = f.processor->prepare({"q", "f", "", "e", 7}, page());
+  PreparedPage p8 = f.processor->prepare({"q", "f", "", "e", 8}, page());
+  PreparedPage p9 = f.processor->prepare({"q", "f", "", "e", 9}, page());
+  f.destination->failBatches = 1;
+  std::vector<PageResult> failed = f.processor->write({&p7, &p8, &p9});
+  ASSERT_EQ(failed.size(), 3u);
+  EXPECT_FALSE(failed[0].outcome.ok());  // the caller writes the whole batch again
+  EXPECT_NE(failed[0].outcome.status.message().find("fake outage"), std::string::npos);
+
+  std::vector<PageResult> results = f.processor->write({&p7, &p8, &p9});
+  EXPECT_EQ(f.destination->batches, (std::vector<std::size_t>{3, 3}));  // one call per batch
+  ASSERT_EQ(results.size(), 3u);
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.outcome.ok());
+    EXPECT_EQ(r.counts.read, 3u);
+    EXPECT_EQ(r.counts.filtered, 1u);
+  }
+  // Page 8 is held already: not counted again. Pages 7 and 9 each lose record 0 (id 1).
+  EXPECT_EQ(results[0].counts.written, 1u);
+  EXPECT_EQ(results[1].counts.written, 0u);
+  EXPECT_EQ(results[2].counts.written, 1u);
+  for (std::size_t p : {0u, 2u}) {
+    ASSERT_EQ(results[p].errors.size(), 1u);
+    EXPECT_EQ(results[p].errors[0].recordIndex, 0u);
+    EXPECT_EQ(results[p].errors[0].record, json({{"id", 1}, {"label", "a"}}));
+  }
+  EXPECT_TRUE(results[1].errors.empty());
+  EXPECT_EQ(f.destination->written,
+            (std::vector<json>{{{"id", 2}, {"label", "b"}}, {{"id", 2}, {"label", "b"}}}));
 }
 
 }  // namespace

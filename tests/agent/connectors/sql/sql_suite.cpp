@@ -411,6 +411,72 @@ TEST_F(SqlSuite, CheckpointMakesPagesExactlyOnce) {
   EXPECT_EQ(stored[0], (json{{"queue_id", "q-1"}, {"last_seq", 5}}));
 }
 
+TEST_F(SqlSuite, BatchedPagesAreWrittenTogetherWithTheLastPagesCheckpoint) {
+  const std::string t = table("batched");
+  engine_.exec("CREATE TABLE " + t + " (id " + engine_.keyType() + ", name " + engine_.textType() +
+               " NOT NULL)");  // no key: a page written twice would double its rows
+  auto d = mustDestination(t);
+  ASSERT_TRUE(d);
+  ASSERT_TRUE(d->write(page(2), {{{"id", 20}, {"name", "b"}}}).outcome.ok());
+
+  // Page 1 is older than the checkpoint, page 3 has a row no table could take.
+  const std::vector<json> p1 = {{{"id", 10}, {"name", "a"}}};
+  const std::vector<json> p3 = {{{"id", 30}, {"name", "c"}}, json("not an object")};
+  const std::vector<json> p4 = {{{"id", 40}, {"name", "d"}}, {{"id", 41}, {"name", "e"}}};
+  auto written = d->writePages({{page(1), &p1}, {page(3), &p3}, {page(4), &p4}});
+  ASSERT_EQ(written.size(), 3u);
+  for (const auto& w : written) ASSERT_TRUE(w.outcome.ok()) << w.outcome.status.toString();
+  EXPECT_TRUE(written[0].alreadyWritten);
+  EXPECT_FALSE(written[1].alreadyWritten);
+  ASSERT_EQ(written[1].failures.size(), 1u);
+  EXPECT_EQ(written[1].failures[0].index, 1u);
+  EXPECT_TRUE(written[2].failures.empty());
+  EXPECT_EQ(d->checkpoint(page(4))->value_or(0), 4u);
+
+  // The database refuses a row of page 6: each page is written on its own, and only that
+  // row fails.
+  const std::vector<json> p5 = {{{"id", 50}, {"name", "f"}}};
+  const std::vector<json> p6 = {{{"id", 60}, {"name", nullptr}}, {{"id", 61}, {"name", "g"}}};
+  written = d->writePages({{page(5), &p5}, {page(6), &p6}});
+  ASSERT_EQ(written.size(), 2u);
+  for (const auto& w : written) ASSERT_TRUE(w.outcome.ok()) << w.outcome.status.toString();
+  EXPECT_TRUE(written[0].failures.empty());
+  ASSERT_EQ(written[1].failures.size(), 1u);
+  EXPECT_EQ(written[1].failures[0].index, 0u);
+  EXPECT_EQ(d->checkpoint(page(6))->value_or(0), 6u);
+
+  // The same batch again (the agent died before its offsets were committed): nothing doubles.
+  auto again = mustDestination(t);
+  ASSERT_TRUE(again);
+  written = again->writePages({{page(3), &p3}, {page(4), &p4}, {page(5), &p5}, {page(6), &p6}});
+  ASSERT_EQ(written.size(), 4u);
+  for (const auto& w : written) EXPECT_TRUE(w.alreadyWritten);
+  auto rows = rowsOf("SELECT id FROM " + t + " ORDER BY id");
+  std::vector<json> ids;
+  for (const auto& r : rows) ids.push_back(r["id"]);
+  EXPECT_EQ(ids, (std::vector<json>{20, 30, 40, 41, 50, 61}));
+
+  // Upserts: a key of one page updated by a later page of the same batch ends with the
+  // later value, as page-by-page writes would leave it.
+  const std::string u = table("batched_upsert");
+  engine_.exec("CREATE TABLE " + u + " (id " + engine_.keyType() + " PRIMARY KEY, name " +
+               engine_.textType() + ")");
+  auto ups = mustDestination(u, "upsert", {"id"});
+  ASSERT_TRUE(ups);
+  const std::vector<json> u7 = {{{"id", 1}, {"name", "old"}}, {{"id", 2}, {"name", "two"}}};
+  const std::vector<json> u8 = {{{"id", 1}, {"name", "new"}}, {{"id", 3}, {"name", "three"}}};
+  written = ups->writePages({{page(7), &u7}, {page(8), &u8}});
+  ASSERT_EQ(written.size(), 2u);
+  for (const auto& w : written) {
+    ASSERT_TRUE(w.outcome.ok()) << w.outcome.status.toString();
+    EXPECT_TRUE(w.failures.empty());
+  }
+  EXPECT_EQ(rowsOf("SELECT id, name FROM " + u + " ORDER BY id"),
+            (std::vector<json>{{{"id", 1}, {"name", "new"}},
+                               {{"id", 2}, {"name", "two"}},
+                               {{"id", 3}, {"name", "three"}}}));
+}
+
 TEST_F(SqlSuite, LookupMatchesAPagesKeysInOneQueryAndQueryFormPerRecord) {
   const std::string t = table("customers");
   engine_.exec("CREATE TABLE " + t + " (id " + engine_.keyType() + " PRIMARY KEY, name " +
