@@ -8,8 +8,8 @@
 
 namespace ferry::agent::connectors {
 
-// `sqlite`: a database file (settings.path, busyTimeoutMs), opened through Poco::Data::SQLite;
-// statements run on the session's sqlite3 handle so values keep their storage class.
+// `sqlite`: a database file (settings.path, busyTimeoutMs), opened with sqlite3_open_v2 in
+// multi-thread mode (decision 0004); values keep their storage class.
 Result<std::unique_ptr<sql::SqlDriver>> openSqliteDriver(const nlohmann::json& settings);
 ConnectorImpl sqliteConnectorImpl();
 
