@@ -150,7 +150,10 @@ class SqlDestination final : public Destination {
       written = writeRowByRow(valid, validIndex, results.front().failures);
     }
     if (!written.isOk()) return abortAll(written);
-    Status checkpointed = writeCheckpoint(pages.back().page);
+    const auto last = std::max_element(
+        pages.begin(), pages.end(),
+        [](const PageRows& a, const PageRows& b) { return a.page.seq < b.page.seq; });
+    Status checkpointed = writeCheckpoint(last->page);
     if (!checkpointed.isOk()) return abortAll(checkpointed);
     Status committed = driver_->commit();
     if (!committed.isOk()) return abortAll(committed);
