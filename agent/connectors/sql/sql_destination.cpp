@@ -55,11 +55,12 @@ class SqlDestination final : public Destination {
     return writeTogether({{page, &rows}}).front();
   }
 
+  // Row-by-row writes gain nothing from sharing a transaction: those go page by page.
   std::vector<PageWrite> writePages(const std::vector<PageRows>& pages) override {
-    for (const auto& p : pages) {
-      if (!samePageStream(p.page, pages.front().page)) return Destination::writePages(pages);
-    }
-    return pages.empty() ? std::vector<PageWrite>{} : writeTogether(pages);
+    if (pages.empty()) return {};
+    bool together = writesInBulk();
+    for (const auto& p : pages) together = together && samePageStream(p.page, pages.front().page);
+    return together ? writeTogether(pages) : Destination::writePages(pages);
   }
 
   Result<std::optional<std::uint64_t>> checkpoint(const PageId& page) override {
@@ -67,12 +68,19 @@ class SqlDestination final : public Destination {
   }
 
  private:
+  // Updates (and portable upserts) need a statement per row anyway; the rest goes in bulk.
+  bool writesInBulk() const {
+    return mode_ == Mode::kInsert ||
+           (mode_ == Mode::kUpsert && driver_->upsertStyle() != UpsertStyle::kUpdateThenInsert);
+  }
+
   static bool samePageStream(const PageId& a, const PageId& b) {
     return a.queueId == b.queueId && a.flowId == b.flowId && a.importId == b.importId &&
            a.topic == b.topic;
   }
 
-  // Pages of one (queue, flow, import, topic) in seq order, in one transaction that ends
+  // Pages of one (queue, flow, import, topic) in seq order (several only when they are
+  // written in bulk), in one transaction that ends
   // with the last page's checkpoint. A page the checkpoint covers is not written again.
   std::vector<PageWrite> writeTogether(const std::vector<PageRows>& pages) {
     std::vector<PageWrite> results(pages.size());
@@ -120,14 +128,8 @@ class SqlDestination final : public Destination {
       return results;
     }
 
-    // Updates (and portable upserts) need a statement per row anyway; the rest goes in bulk.
-    const bool bulk =
-        mode_ == Mode::kInsert ||
-        (mode_ == Mode::kUpsert && driver_->upsertStyle() != UpsertStyle::kUpdateThenInsert);
-    if (!bulk && pages.size() > 1) {
-      (void)driver_->rollback();
-      return Destination::writePages(pages);
-    }
+    // Several pages only come here in bulk (writePages).
+    const bool bulk = writesInBulk();
     Status written =
         bulk ? writeBulk(valid) : writeRowByRow(valid, validIndex, results.front().failures);
     if (bulk && written.code() == StatusCode::kInvalidArgument) {
