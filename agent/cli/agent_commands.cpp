@@ -107,7 +107,7 @@ int checkCommand(cli::Invocation& inv) {
       return 2;
     }
     if (cmd.has("json")) {
-      nlohmann::json out = {{"ok", false}, {"error", loaded.status().message()}};
+      ferry::Json out = {{"ok", false}, {"error", loaded.status().message()}};
       std::cout << out.dump() << "\n";
     } else {
       std::cout << loaded.status().message() << "\n";
@@ -115,7 +115,7 @@ int checkCommand(cli::Invocation& inv) {
     return 1;
   }
   if (cmd.has("json")) {
-    std::cout << nlohmann::json({{"ok", true}, {"file", path}}).dump() << "\n";
+    std::cout << ferry::Json({{"ok", true}, {"file", path}}).dump() << "\n";
   } else {
     std::cout << path << ": configuration is valid\n";
   }

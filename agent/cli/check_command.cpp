@@ -1,14 +1,14 @@
 #include "agent/cli/check_command.h"
 
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "common/config/config_loader.h"
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 
 namespace ferry::agent {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

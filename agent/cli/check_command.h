@@ -1,9 +1,9 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "common/cli/program.h"
+#include "common/json/json_fwd.h"
 #include "common/status/result.h"
 
 namespace ferry::agent {
@@ -16,6 +16,6 @@ int checkDefinitionsCommand(cli::Invocation& invocation);
 
 // Reads and parses a definitions file. kNotFound when it does not exist; kInvalidArgument
 // naming file:line:column when the JSON is malformed.
-Result<nlohmann::json> readDefinitionsFile(const std::string& path);
+Result<ferry::Json> readDefinitionsFile(const std::string& path);
 
 }  // namespace ferry::agent

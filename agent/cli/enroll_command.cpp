@@ -21,7 +21,7 @@ int enrollCommand(cli::Invocation& inv) {
     std::cerr << "ferry-agent: " << st.message() << "\n";
     return 1;
   }
-  nlohmann::json body = {{"token", cmd.get("token")}};
+  ferry::Json body = {{"token", cmd.get("token")}};
   auto reply = (*client)->call("POST", "/api/v1/enroll", &body);
   if (!reply) {
     std::cerr << "ferry-agent: " << reply.status().message() << "\n";
@@ -34,7 +34,7 @@ int enrollCommand(cli::Invocation& inv) {
     return 1;
   }
   const auto& doc = reply->body;
-  const nlohmann::json mqtt = doc.value("mqtt", nlohmann::json::object());
+  const ferry::Json mqtt = doc.value("mqtt", ferry::Json::object());
   const std::string agentId = doc.value("agentId", "");
   const std::string url = mqtt.value("url", "");
   const std::string username = mqtt.value("username", "");

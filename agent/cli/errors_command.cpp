@@ -17,7 +17,7 @@ namespace ferry::agent {
 
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 // Tells the controller (through the outbox, when one is configured) that errors closed.
 void announceClosed(cli::Invocation& inv, const std::vector<std::string>& ids,

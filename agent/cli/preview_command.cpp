@@ -3,18 +3,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "agent/cli/check_command.h"
 #include "agent/runtime/page_processor.h"
 #include "agent/runtime/step_connectors.h"
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 #include "common/model/flow_pipeline.h"
 #include "common/schema/suggest.h"
 
 namespace ferry::agent {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -4,13 +4,13 @@
 
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "agent/cli/check_command.h"
 #include "agent/runtime/flow_runner.h"
 #include "agent/runtime/run_store.h"
 #include "common/config/agent_config.h"
 #include "common/fs/state_dir.h"
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 #include "common/schema/suggest.h"
 
@@ -18,7 +18,7 @@ namespace ferry::agent {
 
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using Clock = std::chrono::steady_clock;
 
 double seconds(std::chrono::system_clock::time_point from,

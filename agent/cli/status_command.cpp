@@ -3,20 +3,20 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "agent/cli/check_command.h"
 #include "agent/queue/log_queue.h"
 #include "agent/queue/outbox.h"
 #include "agent/runtime/run_store.h"
 #include "common/config/agent_config.h"
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 
 namespace ferry::agent {
 
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::string nextRun(const model::Flow& flow, const std::string& lastStartIso,
                     std::optional<std::chrono::system_clock::time_point> lastStart) {

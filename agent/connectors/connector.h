@@ -2,12 +2,12 @@
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/outcome.h"
+#include "common/json/json.h"
 #include "common/log/logger.h"
 #include "common/model/resources.h"
 #include "common/secrets/secret_store.h"
@@ -23,8 +23,8 @@ namespace ferry::agent::connectors {
 // same transaction (LogQueue::append) and what the next read resumes from; for SQL it is
 // {"field": <last delta.field value>, "key": <last delta.key value>}.
 struct ExportPage {
-  std::vector<nlohmann::json> records;
-  nlohmann::json progress;
+  std::vector<ferry::Json> records;
+  ferry::Json progress;
   // Records that could not be read (a malformed CSV line): reported as per-record errors
   // with `records`-independent indexes (the line number is in the message).
   std::vector<RecordFailure> failures;
@@ -35,13 +35,13 @@ class Source {
   virtual ~Source() = default;
   // Starts a read that resumes after `progress` (the progress stored with the export's last
   // queued page; null on the first run: `delta.initial` or the beginning).
-  virtual Outcome open(const nlohmann::json& progress) = 0;
+  virtual Outcome open(const ferry::Json& progress) = 0;
   // The next page, or nullopt when this read is exhausted. A page may be empty of records
   // but carry failures or progress (a file of malformed lines, an archived file).
   virtual Outcome next(std::optional<ExportPage>& page) = 0;
   // Called once the page with this progress is durably queued: files move to their archive
   // only now, so a crash before the commit re-reads them instead of losing them.
-  virtual Outcome committed(const nlohmann::json& progress) {
+  virtual Outcome committed(const ferry::Json& progress) {
     (void)progress;
     return {};
   }
@@ -67,7 +67,7 @@ struct PageWrite {
 // One page's rows in a batch handed to Destination::writePages.
 struct PageRows {
   PageId page;
-  const std::vector<nlohmann::json>* rows = nullptr;
+  const std::vector<ferry::Json>* rows = nullptr;
 };
 
 class Destination {
@@ -76,7 +76,7 @@ class Destination {
   // Writes the rows (shaped by the import's mapping) of one page. SQL destinations write
   // the page and its checkpoint in one transaction and report a page the checkpoint covers
   // as alreadyWritten without writing it again.
-  virtual PageWrite write(const PageId& page, const std::vector<nlohmann::json>& rows) = 0;
+  virtual PageWrite write(const PageId& page, const std::vector<ferry::Json>& rows) = 0;
   // Writes consecutive pages of one topic (seq ascending), a PageWrite each. SQL destinations
   // write them in one transaction with one checkpoint, the last page's, so a batch costs the
   // database one commit. This default writes page by page and stops after the first page
@@ -109,7 +109,7 @@ class LookupSource {
     std::unique_ptr<transform::LookupRows> rows;
     std::vector<RecordFailure> failures;
   };
-  virtual Fetched fetch(const std::vector<nlohmann::json>& records) = 0;
+  virtual Fetched fetch(const std::vector<ferry::Json>& records) = 0;
 };
 
 // What a connector may use while it opens: the secrets of this agent (resolved on open,

@@ -4,7 +4,7 @@ namespace ferry::agent::connectors {
 
 namespace {
 
-Status resolveInPlace(nlohmann::json& value, const secrets::SecretResolver* resolver,
+Status resolveInPlace(ferry::Json& value, const secrets::SecretResolver* resolver,
                       const std::string& where, const std::string& pointer) {
   if (value.is_object()) {
     auto ref = value.find("$secret");
@@ -41,10 +41,10 @@ Status resolveInPlace(nlohmann::json& value, const secrets::SecretResolver* reso
 
 }  // namespace
 
-Result<nlohmann::json> resolveSecrets(const nlohmann::json& settings,
-                                      const secrets::SecretResolver* resolver,
-                                      const std::string& where) {
-  nlohmann::json out = settings;
+Result<ferry::Json> resolveSecrets(const ferry::Json& settings,
+                                   const secrets::SecretResolver* resolver,
+                                   const std::string& where) {
+  ferry::Json out = settings;
   FERRY_RETURN_IF_ERROR(resolveInPlace(out, resolver, where, ""));
   return out;
 }

@@ -1,8 +1,8 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json/json.h"
 #include "common/secrets/secret_store.h"
 #include "common/status/result.h"
 
@@ -12,8 +12,8 @@ namespace ferry::agent::connectors {
 // kNotFound / kFailedPrecondition name the secret and where it was referenced
 // ("connection erp: /password: secret \"erp-db-password\" is not set"); the value never
 // appears in a Status. `where` names the resource for the message.
-Result<nlohmann::json> resolveSecrets(const nlohmann::json& settings,
-                                      const secrets::SecretResolver* resolver,
-                                      const std::string& where);
+Result<ferry::Json> resolveSecrets(const ferry::Json& settings,
+                                   const secrets::SecretResolver* resolver,
+                                   const std::string& where);
 
 }  // namespace ferry::agent::connectors

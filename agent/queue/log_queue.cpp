@@ -9,7 +9,7 @@
 
 namespace ferry::agent::queue {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -4,10 +4,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/status/result.h"
 
 namespace ferry::agent::queue {
@@ -19,7 +19,7 @@ class Statement;
 // a page this process appended lately is handed out from memory, see RecentPages).
 struct StoredPage {
   std::uint64_t seq = 0;
-  std::shared_ptr<const std::vector<nlohmann::json>> records;
+  std::shared_ptr<const std::vector<ferry::Json>> records;
 };
 
 struct ConsumerStats {
@@ -69,14 +69,14 @@ class LogQueue {
   // Appends a page and the export's new progress in one transaction; returns its seq.
   // kResourceExhausted ("queue full") when the quota would be exceeded: nothing is stored,
   // the caller pauses the export. kInvalidArgument for an empty or oversized page.
-  Result<std::uint64_t> append(const std::string& topic, const std::vector<nlohmann::json>& records,
-                               const nlohmann::json& progress);
+  Result<std::uint64_t> append(const std::string& topic, const std::vector<ferry::Json>& records,
+                               const ferry::Json& progress);
   // The same, giving the records up once stored (they are moved only when the append
   // succeeds), so the page can be kept decoded for its consumers.
-  Result<std::uint64_t> append(const std::string& topic, std::vector<nlohmann::json>&& records,
-                               const nlohmann::json& progress);
+  Result<std::uint64_t> append(const std::string& topic, std::vector<ferry::Json>&& records,
+                               const ferry::Json& progress);
   // The progress stored with the topic's last page (null before the first).
-  Result<nlohmann::json> progress(const std::string& topic);
+  Result<ferry::Json> progress(const std::string& topic);
 
   // Registers a consumer of a topic (idempotent: an existing offset is kept).
   Status registerConsumer(const std::string& consumer, const std::string& topic, StartAt start);
@@ -102,9 +102,8 @@ class LogQueue {
  private:
   Status retainTopic(const std::string& topic, bool force);
   Result<std::uint64_t> appendPage(const std::string& topic,
-                                   const std::vector<nlohmann::json>& records,
-                                   const nlohmann::json& progress,
-                                   std::vector<nlohmann::json>* giveUp);
+                                   const std::vector<ferry::Json>& records,
+                                   const ferry::Json& progress, std::vector<ferry::Json>* giveUp);
 
   std::unique_ptr<Impl> impl_;
   std::string queueId_;

@@ -4,10 +4,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
+#include "common/json/json.h"
 
 namespace ferry::agent::queue {
 
@@ -21,7 +21,7 @@ namespace ferry::agent::queue {
 // Thread-safe.
 class RecentPages {
  public:
-  using Records = std::shared_ptr<const std::vector<nlohmann::json>>;
+  using Records = std::shared_ptr<const std::vector<ferry::Json>>;
 
   RecentPages(std::size_t maxRecords, std::int64_t maxBytes)
       : maxRecords_(maxRecords), maxBytes_(maxBytes) {}

@@ -7,7 +7,7 @@
 
 namespace ferry::agent::runtime {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -1,12 +1,12 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/connector.h"
 #include "agent/runtime/run_store.h"
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 
 namespace ferry::agent::runtime {
@@ -27,6 +27,6 @@ std::vector<RetryOutcome> retryErrors(RunStore& store, const model::Definitions&
                                       const std::string& queueId,
                                       const connectors::ConnectorContext& context,
                                       const std::vector<std::string>& errorIds,
-                                      const std::optional<nlohmann::json>& edited);
+                                      const std::optional<ferry::Json>& edited);
 
 }  // namespace ferry::agent::runtime

@@ -14,17 +14,19 @@
 
 namespace ferry::agent::runtime {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 
 // A run keeps at most this many errors in memory for its summary; the counts go on.
 constexpr std::size_t kMaxErrorsInSummary = 1000;
 // A run's export reads at most this many records ahead of its flow (ReadAhead, in whole
-// pages, at least two so reading overlaps the page in the steps); the queue keeps twice as
-// many decoded (LogQueue::Options). Through the flow benchmark (pages of 1,000), 8,000
-// moved 4-8 % more rows per second than 4,000 for 5 MB more peak RSS (43 -> 48 MB).
-constexpr std::uint64_t kReadAheadRecords = 8000;
+// pages, at least two so reading overlaps the page in the steps); the queue keeps up to
+// 16,000 decoded (LogQueue::Options), so what is read ahead is read back without decoding.
+// Through the flow benchmark (pages of 1,000): 8,000 moved 4-8 % more rows per second than
+// 4,000; 12,000 (with ferry::Json's smaller records) 5-15 % more than 8,000 for 4 MB more
+// peak RSS (48 -> 52 MB); 16,000 no more than 12,000.
+constexpr std::uint64_t kReadAheadRecords = 12000;
 // The most records of pages a flow hands its writer at once (whole pages, at least one).
 constexpr std::size_t kBatchRecords = 4000;
 

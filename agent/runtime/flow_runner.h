@@ -89,7 +89,7 @@ class FlowRunner {
                  const std::atomic<bool>* producing, ReadAhead* ahead);
   bool cancelled() const;
   Status waitForOutboxRoom(const std::string& exportId);
-  void emit(const std::string& type, const nlohmann::json& body);
+  void emit(const std::string& type, const ferry::Json& body);
   void addErrors(RunSummary& run, std::vector<RecordError> errors);
   // Runs `attempt` until it succeeds, fails for good or the policy gives up.
   connectors::Outcome withRetries(const std::string& what,

@@ -4,7 +4,7 @@
 
 namespace ferry::agent::runtime {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 Result<std::unique_ptr<PageProcessor>> PageProcessor::create(const model::Definitions& definitions,
                                                              const model::Flow& flow,

@@ -3,11 +3,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/connector.h"
+#include "common/json/json.h"
 #include "common/model/resources.h"
 #include "common/transform/steps.h"
 
@@ -21,7 +21,7 @@ struct RecordError {
   std::size_t stepIndex = 0;    // in the flow's steps
   std::string step;             // "map", "lookup customer", "import orders-to-dwh"
   std::string message;
-  nlohmann::json record;
+  ferry::Json record;
 };
 
 struct PageCounts {
@@ -41,14 +41,14 @@ struct PageResult {
 struct PreparedPage {
   connectors::PageId pageId;
   PageResult result;  // counts and errors so far; outcome not ok: a lookup failed, retry
-  std::shared_ptr<const std::vector<nlohmann::json>> input;  // the page as read
+  std::shared_ptr<const std::vector<ferry::Json>> input;  // the page as read
   // Each record as it is now (or entered its failed step), where a step changed it;
   // `changed` says which: the others are still `input`'s, not copied.
-  std::vector<nlohmann::json> current;
+  std::vector<ferry::Json> current;
   std::vector<bool> changed;
   std::vector<bool> failed;  // per record: has an error already
   // Per import id: its rows and, for each row, the index of its record in the page.
-  std::map<std::string, std::pair<std::vector<nlohmann::json>, std::vector<std::size_t>>> rows;
+  std::map<std::string, std::pair<std::vector<ferry::Json>, std::vector<std::size_t>>> rows;
 
   // Records whose final state went into the row of the flow's last step, a plain import
   // (StepPipeline::Output::kInLastImport): its id and, per record, the row's index there.
@@ -57,7 +57,7 @@ struct PreparedPage {
   static constexpr std::size_t kNoRow = static_cast<std::size_t>(-1);
 
   // Each record as it is now (for error reports).
-  const nlohmann::json& record(std::size_t i) const {
+  const ferry::Json& record(std::size_t i) const {
     if (rowOfOutput[i] != kNoRow) return rows.at(lastImport).first[rowOfOutput[i]];
     return changed[i] ? current[i] : (*input)[i];
   }
@@ -83,11 +83,11 @@ class PageProcessor {
                                                        const model::Flow& flow,
                                                        Connectors connectors);
 
-  PageResult process(const connectors::PageId& pageId, const std::vector<nlohmann::json>& records);
+  PageResult process(const connectors::PageId& pageId, const std::vector<ferry::Json>& records);
   // process() in two halves, so a flow can run the steps of one page while the previous
   // page is being written. write() starts over from `page` on each call (retry-safe).
   PreparedPage prepare(const connectors::PageId& pageId,
-                       std::shared_ptr<const std::vector<nlohmann::json>> records);
+                       std::shared_ptr<const std::vector<ferry::Json>> records);
   PageResult write(const PreparedPage& page);
   // Consecutive pages of one topic: each import writes them in one call (SQL destinations:
   // one transaction). A result per page; when one is not ok the batch is not done and is
@@ -97,7 +97,7 @@ class PageProcessor {
   // The steps on `records` without writing anything: per record, what `ferry-agent preview`
   // prints ({"filtered", "output", "imports": {id: row}, "errors": […]}, and "lookups":
   // {id: "skipped" | "failed: …"} for lookups whose rows were not fetched).
-  std::vector<nlohmann::json> preview(const std::vector<nlohmann::json>& records);
+  std::vector<ferry::Json> preview(const std::vector<ferry::Json>& records);
 
   struct Segment {
     std::size_t firstStep = 0;

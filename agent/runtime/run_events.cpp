@@ -2,7 +2,7 @@
 
 namespace ferry::agent::runtime {
 
-void OutboxRunEvents::emit(const std::string& type, const nlohmann::json& body) {
+void OutboxRunEvents::emit(const std::string& type, const ferry::Json& body) {
   auto pushed = outbox_.push(type, body.dump());
   if (!pushed) {
     log_.error("event not stored in the outbox",

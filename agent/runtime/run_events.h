@@ -1,11 +1,11 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "agent/queue/outbox.h"
 #include "common/config/agent_config.h"
+#include "common/json/json.h"
 #include "common/log/logger.h"
 
 namespace ferry::agent::runtime {
@@ -16,7 +16,7 @@ namespace ferry::agent::runtime {
 class RunEvents {
  public:
   virtual ~RunEvents() = default;
-  virtual void emit(const std::string& type, const nlohmann::json& body) = 0;
+  virtual void emit(const std::string& type, const ferry::Json& body) = 0;
   // True while events cannot be delivered fast enough to keep up: exports pause then.
   virtual bool full() { return false; }
 };
@@ -28,7 +28,7 @@ class RunEvents {
 class OutboxRunEvents final : public RunEvents {
  public:
   OutboxRunEvents(queue::Outbox& outbox, const Logger& logger) : outbox_(outbox), log_(logger) {}
-  void emit(const std::string& type, const nlohmann::json& body) override;
+  void emit(const std::string& type, const ferry::Json& body) override;
   bool full() override { return outbox_.overQuota(); }
 
  private:

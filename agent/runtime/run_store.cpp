@@ -203,7 +203,7 @@ Result<std::vector<StoredError>> RunStore::errors(const std::string& state, std:
     e.stepIndex = static_cast<std::size_t>(q->columnInt(3));
     e.step = q->columnText(4);
     e.message = q->columnText(5);
-    e.record = nlohmann::json::parse(q->columnText(6), nullptr, false);
+    e.record = ferry::Json::parse(q->columnText(6), nullptr, false);
     e.state = q->columnText(7);
     e.createdAt = q->columnText(8);
     out.push_back(std::move(e));

@@ -24,7 +24,7 @@ struct StoredError {
   std::size_t stepIndex = 0;
   std::string step;
   std::string message;
-  nlohmann::json record;
+  ferry::Json record;
   std::string state;  // "open" or "resolved"
   std::string createdAt;
 };

@@ -6,7 +6,7 @@
 
 namespace ferry::agent {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -24,8 +24,8 @@ class ControllerLink final : public sync::AgentLinkHandler {
 
   Status applyDefinitions(std::shared_ptr<const model::Definitions> definitions) override;
   sync::CommandJournal::Answer runCommand(const protocol::CommandMessage& command) override;
-  nlohmann::json runtimeStats() override { return host_.runtimeStats(); }
-  nlohmann::json flowsReport() override { return host_.flowsReport(); }
+  ferry::Json runtimeStats() override { return host_.runtimeStats(); }
+  ferry::Json flowsReport() override { return host_.flowsReport(); }
 
   ControllerLink(FlowHost& host, std::string localDefinitions, sync::DesiredState desired,
                  sync::CommandJournal journal)

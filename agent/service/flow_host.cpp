@@ -7,7 +7,7 @@
 
 namespace ferry::agent {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 Result<std::shared_ptr<const model::Definitions>> loadDefinitionsFile(const std::string& path) {
   auto doc = readDefinitionsFile(path);

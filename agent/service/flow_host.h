@@ -2,7 +2,6 @@
 
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -13,6 +12,7 @@
 #include "agent/runtime/flow_service.h"
 #include "agent/runtime/run_events.h"
 #include "common/config/agent_config.h"
+#include "common/json/json.h"
 
 namespace ferry::agent {
 
@@ -51,16 +51,16 @@ class FlowHost {
   // Kept in <stateDir>/paused.json, so a pause survives restarts.
   Status setPaused(const std::string& flowId, bool paused);
   std::vector<runtime::RetryOutcome> retryErrors(const std::vector<std::string>& errorIds,
-                                                 const std::optional<nlohmann::json>& edited);
+                                                 const std::optional<ferry::Json>& edited);
   Result<std::size_t> resolveErrors(const std::vector<std::string>& errorIds);
 
   // --- what the agent reports ---
   // {queueDepth, flows: {id: {watermarkLagSeconds, lastRunState}}}. The lag is the age of
   // the start of the flow's last run that delivered (succeeded or partial): how far the
   // destination may be behind the source.
-  nlohmann::json runtimeStats();
+  ferry::Json runtimeStats();
   // {id: {state: active|paused, lastRunState}} for every defined flow.
-  nlohmann::json flowsReport();
+  ferry::Json flowsReport();
 
   queue::Outbox* outbox() const { return outbox_.get(); }
   const std::string& queueId() const;

@@ -3,13 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include "common/fs/atomic_file.h"
+#include "common/json/json.h"
 
 namespace ferry::agent {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::string identityPath(const config::AgentConfig& cfg, const std::string& stateDir) {
   return cfg.identityFile.empty() ? stateDir + "/identity.json" : cfg.identityFile;

@@ -6,7 +6,7 @@
 
 namespace ferry::agent::sync {
 
-using nlohmann::json;
+using json = ferry::Json;
 using protocol::Leaf;
 
 namespace {

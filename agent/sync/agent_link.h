@@ -3,13 +3,13 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 
 #include "agent/queue/outbox.h"
 #include "agent/sync/command_journal.h"
 #include "agent/sync/desired_state.h"
+#include "common/json/json.h"
 #include "common/log/logger.h"
 #include "common/mqtt/mqtt_transport.h"
 #include "common/protocol/messages.h"
@@ -28,9 +28,9 @@ class AgentLinkHandler {
   virtual CommandJournal::Answer runCommand(const protocol::CommandMessage& command) = 0;
   // The runtime's part of `stats`: queueDepth and flows {id: {watermarkLagSeconds,
   // lastRunState}}; the link adds the outbox figures.
-  virtual nlohmann::json runtimeStats() = 0;
+  virtual ferry::Json runtimeStats() = 0;
   // `flows` of `reported`: per flow its state (active, paused) and last run.
-  virtual nlohmann::json flowsReport() = 0;
+  virtual ferry::Json flowsReport() = 0;
 };
 
 // The agent's side of DESIGN.md "Agent ↔ controller protocol": one thread owns the MQTT
@@ -78,8 +78,8 @@ class AgentLink {
   void onCommand(const std::string& payload);
   void sendPending();
   void publishReported();
-  void pushEvent(const std::string& type, const nlohmann::json& body);
-  nlohmann::json stats();
+  void pushEvent(const std::string& type, const ferry::Json& body);
+  ferry::Json stats();
   mqtt::ConnectOptions connectOptions();
   void logOnce(const std::string& what, const std::string& reason);
 

@@ -1,12 +1,11 @@
 #include "agent/sync/command_journal.h"
 
-#include <nlohmann/json.hpp>
-
 #include "common/fs/atomic_file.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::sync {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 Result<CommandJournal> CommandJournal::load(const std::string& stateDir, std::size_t capacity) {
   CommandJournal journal;

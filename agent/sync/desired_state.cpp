@@ -5,7 +5,7 @@
 
 namespace ferry::agent::sync {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -2,10 +2,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 #include "common/status/result.h"
 
@@ -30,7 +30,7 @@ class DesiredState {
   struct Decision {
     Verdict verdict = Verdict::kIgnore;
     std::int64_t version = 0;  // 0 when the payload has no readable version
-    nlohmann::json document;
+    ferry::Json document;
     std::shared_ptr<const model::Definitions> definitions;
     std::string reason;
   };
@@ -54,7 +54,7 @@ class DesiredState {
 
   std::string path_;
   std::int64_t appliedVersion_ = 0;
-  nlohmann::json appliedDocument_;
+  ferry::Json appliedDocument_;
   std::shared_ptr<const model::Definitions> applied_;
   std::int64_t rejectedVersion_ = 0;
   std::string rejectedError_;

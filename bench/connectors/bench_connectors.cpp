@@ -21,7 +21,6 @@
 #include "tests/support/database_servers.h"
 
 using namespace ferry;
-using nlohmann::json;
 
 namespace {
 
@@ -67,7 +66,7 @@ int main(int argc, char** argv) {
   }
   const double copyRate = static_cast<double>(rows) / copySeconds;
 
-  const json settings = {{"host", "127.0.0.1"},           {"port", server.port()},
+  const Json settings = {{"host", "127.0.0.1"},           {"port", server.port()},
                          {"database", "ferry"},           {"user", "ferry"},
                          {"password", server.password()}, {"sslmode", "disable"}};
   model::Connection connection;

@@ -23,7 +23,6 @@
 #include "tests/support/temp_dir.h"
 
 using namespace ferry;
-using nlohmann::json;
 
 namespace {
 
@@ -44,8 +43,8 @@ void shell(const std::string& command, const std::map<std::string, std::string>&
 constexpr int kPageSize = 1000;
 const char* kColumns = "id, name, email, amount, status, country, city, phone, score, updated_at";
 
-json mapping() {
-  return json::array({{{"from", "id"}, {"to", "id"}},
+Json mapping() {
+  return Json::array({{{"from", "id"}, {"to", "id"}},
                       {{"from", "name"}, {"to", "name"}},
                       {{"from", "email"}, {"to", "email"}},
                       {{"from", "amount"}, {"to", "amount"}, {"type", "number"}},
@@ -71,10 +70,10 @@ class InMemorySecrets final : public secrets::SecretResolver {
 };
 
 // Runs one flow with the engine; returns seconds.
-double runFerry(const json& connectionSettings, const std::string& sourceType,
-                const json& targetSettings, const std::string& stateDir, long rows,
+double runFerry(const Json& connectionSettings, const std::string& sourceType,
+                const Json& targetSettings, const std::string& stateDir, long rows,
                 const secrets::SecretResolver& secrets) {
-  const json defs = {
+  const Json defs = {
       {"resources",
        {{{"kind", "connection"},
          {"id", "src"},
@@ -137,7 +136,7 @@ long idleServiceRssKb(const std::string& agentBin, testing::TempDir& dir) {
       "schedule": {"every": "1h"}, "steps": []}]})");
   const std::string config = dir.write(
       "idle-agent.json",
-      json({{"definitions", defs}, {"metrics", {{"port", 0}}}, {"listener", {{"port", 0}}}})
+      Json({{"definitions", defs}, {"metrics", {{"port", 0}}}, {"listener", {{"port", 0}}}})
           .dump());
   testing::ChildProcess agent({agentBin, "--config", config, "--state", dir.file("idle-state")},
                               dir.path());
@@ -196,7 +195,7 @@ int main(int argc, char** argv) {
             "ANALYZE items\"",
         pgEnv);
 
-  const json target = {{"host", "127.0.0.1"},
+  const Json target = {{"host", "127.0.0.1"},
                        {"port", pg.port()},
                        {"database", "ferry"},
                        {"user", "ferry"},
@@ -224,7 +223,7 @@ int main(int argc, char** argv) {
   const double pgloader = seconds(start);
 
   // (b) PostgreSQL → PostgreSQL.
-  json pgSource = target;
+  Json pgSource = target;
   const double ferryPg = [&] {
     // Same engine, the PostgreSQL table as the source, a fresh target table.
     shell(psql +

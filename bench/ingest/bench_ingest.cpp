@@ -29,7 +29,6 @@
 
 using namespace ferry;
 using bench::die;
-using nlohmann::json;
 
 namespace {
 
@@ -66,8 +65,8 @@ void createFleet(bench::Controller& c, std::size_t agents, const std::string& di
   for (std::size_t i = 0; i < agents; ++i) {
     c.callOk("POST", "/api/v1/agents", {{"id", bench::SimFleet::agentId(i)}});
   }
-  const json resources =
-      json::array({{{"kind", "integration"}, {"id", "bench-one"}, {"name", "Bench, one agent"}},
+  const Json resources =
+      Json::array({{{"kind", "integration"}, {"id", "bench-one"}, {"name", "Bench, one agent"}},
                    {{"kind", "integration"}, {"id", "bench-fleet"}, {"name", "Bench, every agent"}},
                    {{"kind", "connection"},
                     {"id", "bench-db"},
@@ -85,15 +84,15 @@ void createFleet(bench::Controller& c, std::size_t agents, const std::string& di
                     {"type", "table"},
                     {"table", "dst"},
                     {"mode", "upsert"},
-                    {"key", json::array({"id"})}}});
+                    {"key", Json::array({"id"})}}});
   for (const auto& r : resources) c.callOk("POST", "/api/v1/resources", r);
   auto flow = [](const std::string& id, const std::string& integration, std::size_t agent) {
-    return json{{"kind", "flow"},
+    return Json{{"kind", "flow"},
                 {"id", id},
                 {"integration", integration},
                 {"agent", bench::SimFleet::agentId(agent)},
-                {"sources", json::array({"bench-rows"})},
-                {"steps", json::array({{{"import", "bench-out"}}})}};
+                {"sources", Json::array({"bench-rows"})},
+                {"steps", Json::array({{{"import", "bench-out"}}})}};
   };
   c.callOk("POST", "/api/v1/resources", flow("one", "bench-one", 0));
   for (std::size_t i = 0; i < agents; ++i) {
@@ -216,7 +215,7 @@ void IngestBench::ingest(bench::SimFleet& fleet, std::size_t agents, std::uint64
        agents == 1 ? "" : "s", rate, base.rate, rate / base.rate);
 }
 
-std::int64_t appliedVersion(const json& agent) {
+std::int64_t appliedVersion(const Json& agent) {
   auto it = agent.find("appliedVersion");
   return it != agent.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
 }
@@ -227,7 +226,7 @@ void IngestBench::deployToOneAgent(const bench::SimFleet& fleet, int deploys) {
   std::vector<double> ms, answered, delivered;
   for (int i = 0; i < deploys; ++i) {
     const auto start = Clock::now();
-    json r = c_.callOk("POST", "/api/v1/integrations/bench-one/deploy", json::object());
+    Json r = c_.callOk("POST", "/api/v1/integrations/bench-one/deploy", Json::object());
     answered.push_back(secondsBetween(start, Clock::now()) * 1000);
     const std::int64_t version = r["deployments"][0]["version"];
     const auto deadline = start + std::chrono::seconds(30);
@@ -252,7 +251,7 @@ void IngestBench::deployToOneAgent(const bench::SimFleet& fleet, int deploys) {
 std::vector<double> IngestBench::deployFleetOnce(const bench::SimFleet& fleet, std::size_t agents,
                                                  double& answeredMs, double& deliveredP99Ms) {
   const auto start = Clock::now();
-  json r = c_.callOk("POST", "/api/v1/integrations/bench-fleet/deploy", json::object());
+  Json r = c_.callOk("POST", "/api/v1/integrations/bench-fleet/deploy", Json::object());
   answeredMs = secondsBetween(start, Clock::now()) * 1000;
   std::map<std::string, std::int64_t> waiting;
   for (const auto& d : r["deployments"]) waiting[d["agent"]] = d["version"];
@@ -260,7 +259,7 @@ std::vector<double> IngestBench::deployFleetOnce(const bench::SimFleet& fleet, s
   const auto deadline = start + std::chrono::seconds(60);
   while (!waiting.empty()) {
     // The whole list costs the controller more than one agent's GET: every 20 ms.
-    json list = c_.callOk("GET", "/api/v1/agents");
+    Json list = c_.callOk("GET", "/api/v1/agents");
     const double at = secondsBetween(start, Clock::now()) * 1000;
     for (const auto& a : list["items"]) {
       auto it = waiting.find(a["id"]);

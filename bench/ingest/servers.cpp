@@ -113,14 +113,14 @@ Controller::~Controller() {
 }
 
 http::JsonReply Controller::call(const std::string& method, const std::string& path,
-                                 const nlohmann::json& body) {
+                                 const ferry::Json& body) {
   auto reply = client_->call(method, path, body.is_null() ? nullptr : &body);
   if (!reply) die(method + " " + path + ": " + reply.status().message());
   return std::move(*reply);
 }
 
-nlohmann::json Controller::callOk(const std::string& method, const std::string& path,
-                                  const nlohmann::json& body) {
+ferry::Json Controller::callOk(const std::string& method, const std::string& path,
+                               const ferry::Json& body) {
   http::JsonReply r = call(method, path, body);
   if (r.status / 100 != 2) {
     die(method + " " + path + ": HTTP " + std::to_string(r.status) + " " + r.body.dump());
@@ -134,7 +134,7 @@ Controller::IngestLog Controller::ingestLog() const {
   std::string line;
   while (std::getline(lines, line)) {
     if (line.find("\"events stored\"") == std::string::npos) continue;
-    auto doc = nlohmann::json::parse(line, nullptr, false);
+    auto doc = ferry::Json::parse(line, nullptr, false);
     if (!doc.is_object()) continue;
     ++out.batches;
     out.events += doc.value("events", std::int64_t{0});

@@ -4,10 +4,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/http/json_client.h"
+#include "common/json/json.h"
 #include "tests/support/subprocess.h"
 
 namespace ferry::bench {
@@ -44,10 +44,10 @@ class Controller {
 
   // Dies on a transport error; the status is the caller's to check.
   http::JsonReply call(const std::string& method, const std::string& path,
-                       const nlohmann::json& body = nullptr);
+                       const ferry::Json& body = nullptr);
   // Dies unless the API answers 2xx.
-  nlohmann::json callOk(const std::string& method, const std::string& path,
-                        const nlohmann::json& body = nullptr);
+  ferry::Json callOk(const std::string& method, const std::string& path,
+                     const ferry::Json& body = nullptr);
 
   struct IngestLog {
     std::int64_t batches = 0;

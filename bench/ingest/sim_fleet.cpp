@@ -8,11 +8,11 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
 #include "bench/ingest/bench_support.h"
+#include "common/json/json.h"
 #include "common/mqtt/socket_nodelay.h"
 
 namespace ferry::bench {
@@ -118,7 +118,7 @@ struct SimFleet::Agent final : public ::mqtt::iaction_listener {
     const std::string& topic = m.get_topic();
     const std::string& payload = m.get_payload_str();
     if (payload.empty()) return;  // a cleared retained message
-    auto doc = nlohmann::json::parse(payload, nullptr, false);
+    auto doc = ferry::Json::parse(payload, nullptr, false);
     if (!doc.is_object()) die("agent " + id + ": malformed message on " + topic);
     if (topic == acksTopic) {
       if (doc.value("epoch", "") != currentEpoch()) return;  // an older run's retained ack
@@ -131,11 +131,11 @@ struct SimFleet::Agent final : public ::mqtt::iaction_listener {
       desiredAt = Clock::now().time_since_epoch().count();
       // Answered on Paho's thread, at once: the figure is the controller's and the broker's
       // part of a deploy, not an agent's apply.
-      const nlohmann::json reported = {{"appliedVersion", doc.value("version", 0)},
-                                       {"agentVersion", "sim"},
-                                       {"epoch", currentEpoch()},
-                                       {"stats", nlohmann::json::object()},
-                                       {"flows", nlohmann::json::object()}};
+      const ferry::Json reported = {{"appliedVersion", doc.value("version", 0)},
+                                    {"agentVersion", "sim"},
+                                    {"epoch", currentEpoch()},
+                                    {"stats", ferry::Json::object()},
+                                    {"flows", ferry::Json::object()}};
       const std::string text = reported.dump();
       try {
         client->publish(reportedTopic, text.data(), text.size(), 1, true);

@@ -3,13 +3,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/transform/steps.h"
 
-using nlohmann::json;
+using ferry::Json;
 using namespace ferry::transform;
 
 namespace {
@@ -17,8 +17,8 @@ namespace {
 constexpr std::size_t kDistinct = 10000;
 constexpr std::size_t kRecords = 1000000;
 
-std::vector<json> makeRecords() {
-  std::vector<json> out;
+std::vector<Json> makeRecords() {
+  std::vector<Json> out;
   out.reserve(kDistinct);
   for (std::size_t i = 0; i < kDistinct; ++i) {
     out.push_back(
@@ -32,15 +32,15 @@ std::vector<json> makeRecords() {
           {{"id", std::to_string(1000 + i % 97)},
            {"name", "Customer " + std::to_string(i % 97)},
            {"email", "c" + std::to_string(i % 97) + "@example.com"}}},
-         {"items", json::array({{{"sku", "SKU-" + std::to_string(i % 13)}, {"qty", 2}}})}});
+         {"items", Json::array({{{"sku", "SKU-" + std::to_string(i % 13)}, {"qty", 2}}})}});
   }
   return out;
 }
 
 StepPipeline ferryPipeline() {
   std::vector<Step> steps;
-  steps.push_back(FilterStep{*Logic::compile(json::parse(R"({"==":[{"var":"status"},"paid"]})"))});
-  steps.push_back(MapStep{*Mapping::compile(json::parse(R"([
+  steps.push_back(FilterStep{*Logic::compile(Json::parse(R"({"==":[{"var":"status"},"paid"]})"))});
+  steps.push_back(MapStep{*Mapping::compile(Json::parse(R"([
     {"from":"id","to":"order_id"},
     {"from":"customer.id","to":"customer_id","type":"integer"},
     {"from":"customer.name","to":"customer_name"},
@@ -56,10 +56,10 @@ StepPipeline ferryPipeline() {
 }
 
 // What one would write by hand for the same job, without Ferry.
-bool handWritten(const json& r, json& out) {
+bool handWritten(const Json& r, Json& out) {
   if (r.value("status", "") != "paid") return false;
-  const json& c = r.at("customer");
-  out = json::object();
+  const Json& c = r.at("customer");
+  out = Json::object();
   out["order_id"] = r.at("id");
   out["customer_id"] = std::stoll(c.at("id").get<std::string>());
   out["customer_name"] = c.at("name");
@@ -85,7 +85,7 @@ double recordsPerSecond(F&& body) {
 }  // namespace
 
 int main() {
-  std::vector<json> records = makeRecords();
+  std::vector<Json> records = makeRecords();
   StepPipeline pipeline = ferryPipeline();
   std::size_t ferryKept = 0, plainKept = 0, ferryErrors = 0;
   // Warm-up pass of each, then the measured ones; best of three against machine noise.
@@ -100,7 +100,7 @@ int main() {
                            }
                          }));
     plainBest = std::max(plainBest, recordsPerSecond([&] {
-                           json out;
+                           Json out;
                            for (std::size_t i = 0; i < kRecords; ++i)
                              plainKept += handWritten(records[i % kDistinct], out);
                          }));
@@ -111,7 +111,7 @@ int main() {
     return 1;
   }
   // Same output for a sample record, or the comparison means nothing.
-  json plain;
+  Json plain;
   handWritten(records[1], plain);
   auto viaFerry = pipeline.run(records[1], nullptr);
   if (viaFerry.output != plain) {

@@ -61,7 +61,7 @@ int runProgram(const ProgramSpec& spec, const std::map<std::string, CommandHandl
         spec, "unknown log level '" + logLevelName + "' (use debug, info, warning or error)");
   }
 
-  Invocation inv{command, nlohmann::json::object(), "", "",
+  Invocation inv{command, ferry::Json::object(), "", "",
                  Logger(std::make_shared<FdLogSink>(2), LogLevel::kInfo, spec.name)};
   bool loadsConfig = std::find(spec.commandsWithoutConfig.begin(), spec.commandsWithoutConfig.end(),
                                command.command->name) == spec.commandsWithoutConfig.end();

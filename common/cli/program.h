@@ -2,11 +2,11 @@
 
 #include <functional>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "common/cli/command_line.h"
+#include "common/json/json.h"
 #include "common/log/logger.h"
 #include "common/schema/field_spec.h"
 
@@ -27,7 +27,7 @@ struct ProgramSpec {
 // Everything a command handler needs; built by runProgram.
 struct Invocation {
   ParsedCommand command;
-  nlohmann::json config;   // validated and defaulted
+  ferry::Json config;      // validated and defaulted
   std::string configPath;  // "" when none was read
   std::string stateDir;    // --state, else config stateDir, else ./.ferry
   Logger logger;

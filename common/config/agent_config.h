@@ -1,10 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "common/config/mqtt_config.h"
+#include "common/json/json_fwd.h"
 #include "common/log/logger.h"
 
 namespace ferry::config {
@@ -40,6 +40,6 @@ struct AgentConfig {
 };
 
 // `doc` must have passed loadConfig with agentConfigSpec() (so it is valid and defaulted).
-AgentConfig agentConfigFromJson(const nlohmann::json& doc);
+AgentConfig agentConfigFromJson(const ferry::Json& doc);
 
 }  // namespace ferry::config

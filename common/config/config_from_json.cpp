@@ -1,12 +1,12 @@
-#include <nlohmann/json.hpp>
 
 #include "common/config/agent_config.h"
 #include "common/config/controller_config.h"
+#include "common/json/json.h"
 #include "common/schema/field_spec.h"
 
 namespace ferry::config {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

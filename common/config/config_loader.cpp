@@ -4,14 +4,14 @@
 #include <charconv>
 #include <cstring>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json/json.h"
 #include "common/json/json_pointer.h"
 
 namespace ferry::config {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 Environment processEnvironment(char** envp) {
   Environment env;

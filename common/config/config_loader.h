@@ -1,11 +1,11 @@
 #pragma once
 
 #include <map>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/json/json_fwd.h"
 #include "common/schema/field_spec.h"
 #include "common/status/result.h"
 
@@ -23,11 +23,11 @@ std::string environmentName(const std::vector<std::string>& path);
 // names it), applies FERRY_* overrides from `env` (secrets excepted: they only come from
 // the secret store), validates against `spec` (every problem with its JSON Pointer) and
 // fills in defaults. Errors are kInvalidArgument (fix the file) or kNotFound (no file).
-Result<nlohmann::json> loadConfig(const std::optional<std::string>& path,
-                                  const schema::ObjectSpec& spec, const Environment& env);
+Result<ferry::Json> loadConfig(const std::optional<std::string>& path,
+                               const schema::ObjectSpec& spec, const Environment& env);
 
 // Parses JSON text; on error the message names `origin` with line and column.
-Result<nlohmann::json> parseJsonText(const std::string& text, const std::string& origin);
+Result<ferry::Json> parseJsonText(const std::string& text, const std::string& origin);
 
 // Reads a whole file; kNotFound names the path.
 Result<std::string> readTextFile(const std::string& path);

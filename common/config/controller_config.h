@@ -1,10 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "common/config/mqtt_config.h"
+#include "common/json/json_fwd.h"
 #include "common/log/logger.h"
 
 namespace ferry::config {
@@ -30,6 +30,6 @@ struct ControllerConfig {
 };
 
 // `doc` must have passed loadConfig with controllerConfigSpec().
-ControllerConfig controllerConfigFromJson(const nlohmann::json& doc);
+ControllerConfig controllerConfigFromJson(const ferry::Json& doc);
 
 }  // namespace ferry::config

@@ -49,7 +49,7 @@ JsonClient::JsonClient(std::string base, std::string prefix, std::string token,
 JsonClient::~JsonClient() = default;
 
 Result<JsonReply> JsonClient::call(const std::string& method, const std::string& path,
-                                   const nlohmann::json* body) {
+                                   const ferry::Json* body) {
   try {
     Poco::Net::HTTPRequest request(method, prefix_ + path, Poco::Net::HTTPMessage::HTTP_1_1);
     if (!token_.empty()) request.set("Authorization", "Bearer " + token_);
@@ -65,7 +65,7 @@ Result<JsonReply> JsonClient::call(const std::string& method, const std::string&
     received << in.rdbuf();
     JsonReply reply;
     reply.status = response.getStatus();
-    reply.body = nlohmann::json::parse(received.str(), nullptr, false);
+    reply.body = ferry::Json::parse(received.str(), nullptr, false);
     if (reply.body.is_discarded()) reply.body = nullptr;
     return reply;
   } catch (const Poco::Exception& e) {

@@ -1,9 +1,9 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json/json.h"
 #include "common/status/result.h"
 
 namespace Poco::Net {
@@ -14,7 +14,7 @@ namespace ferry::http {
 
 struct JsonReply {
   int status = 0;
-  nlohmann::json body;  // null when the body is not JSON
+  ferry::Json body;  // null when the body is not JSON
 };
 
 // A few JSON calls to one HTTP(S) server over one keep-alive connection (the controller's
@@ -31,7 +31,7 @@ class JsonClient {
 
   // kUnavailable when the server cannot be reached (the message names the URL).
   Result<JsonReply> call(const std::string& method, const std::string& path,
-                         const nlohmann::json* body = nullptr);
+                         const ferry::Json* body = nullptr);
 
   JsonClient(std::string base, std::string prefix, std::string token,
              std::unique_ptr<Poco::Net::HTTPClientSession> session);

@@ -3,7 +3,8 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <nlohmann/json.hpp>
+
+#include "common/json/json.h"
 
 namespace ferry::json {
 
@@ -279,8 +280,8 @@ JsonWriter& JsonWriter::isoTime(std::int64_t epochMs) {
   return *this;
 }
 
-JsonWriter& JsonWriter::value(const nlohmann::json& v) {
-  using Type = nlohmann::json::value_t;
+JsonWriter& JsonWriter::value(const ferry::Json& v) {
+  using Type = ferry::Json::value_t;
   switch (v.type()) {
     case Type::object:
       beginObject();

@@ -3,14 +3,14 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
+#include "common/json/json_fwd.h"
 
 namespace ferry::json {
 
 // Writes compact JSON straight into a string, for responses built from many rows, where
-// building an nlohmann::json tree first costs more than the query behind it. The caller
+// building an ferry::Json tree first costs more than the query behind it. The caller
 // nests begin/end calls correctly; the writer places commas and escapes strings, replacing
 // invalid UTF-8 with U+FFFD as our nlohmann dumps do.
 // An object key written in the source: checked at compile time to need no escaping, so
@@ -50,7 +50,7 @@ class JsonWriter {
   JsonWriter& isoTime(std::int64_t epochMs);
   // A whole nlohmann value, written as its dump(-1, ' ', false, replace) would read back:
   // the same types (a real with an integral value keeps its ".0"), keys in the same order.
-  JsonWriter& value(const nlohmann::json& v);
+  JsonWriter& value(const ferry::Json& v);
 
   std::string_view text() const { return std::string_view(out_.data(), size_); }
   std::string take() {

@@ -5,7 +5,8 @@
 #include <cerrno>
 #include <chrono>
 #include <ctime>
-#include <nlohmann/json.hpp>
+
+#include "common/json/json.h"
 
 namespace ferry {
 
@@ -82,7 +83,7 @@ void Logger::log(LogLevel level, std::string_view message, LogFields fields) con
     std::visit([&](const auto& v) { line[key] = v; }, f.value);
   }
   // Replace invalid UTF-8 instead of throwing: a log line must never take the process down.
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text = line.dump(-1, ' ', false, ferry::Json::error_handler_t::replace);
   text += '\n';
   sink_->write(text);
 }

@@ -4,13 +4,13 @@
 
 #include <algorithm>
 #include <memory>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "common/model/connector_descriptor.h"
 
 namespace ferry::model {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 
@@ -305,7 +305,7 @@ json toJson(const Definitions& d) {
 }
 
 std::string canonicalText(const json& value) {
-  // nlohmann::json keeps object keys in a std::map, so dump() is already key-sorted.
+  // ferry::Json keeps object keys in a std::map, so dump() is already key-sorted.
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

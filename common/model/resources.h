@@ -1,14 +1,14 @@
 #pragma once
 
 // Resources hold free-form JSON (settings, JSON Logic, mappings, type-specific fields) by
-// value, so this header needs the complete nlohmann::json type, not json_fwd.hpp.
+// value, so this header needs the complete ferry::Json type, not json_fwd.hpp.
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/schedule/schedule.h"
 
 namespace ferry::model {
@@ -30,14 +30,14 @@ struct ResourceBase {
 };
 
 struct Connection : ResourceBase {
-  std::string type;                                    // a connector type (connector_descriptor.h)
-  nlohmann::json settings = nlohmann::json::object();  // defaults filled in
+  std::string type;                              // a connector type (connector_descriptor.h)
+  ferry::Json settings = ferry::Json::object();  // defaults filled in
 };
 
 struct Delta {
   std::string field;
-  std::string key;         // "" when none (ties at a page boundary may repeat)
-  nlohmann::json initial;  // null when none
+  std::string key;      // "" when none (ties at a page boundary may repeat)
+  ferry::Json initial;  // null when none
 };
 
 struct Export : ResourceBase {
@@ -46,35 +46,35 @@ struct Export : ResourceBase {
   std::optional<Delta> delta;
   int pageSize = 500;
   // The connector-specific fields (query, path, format, listener, …), defaults filled in.
-  nlohmann::json options = nlohmann::json::object();
+  ferry::Json options = ferry::Json::object();
 };
 
 struct Import : ResourceBase {
   std::string connection;
-  std::string type;        // "table", "file", "http"
-  nlohmann::json filter;   // JSON Logic; null: every record
-  nlohmann::json mapping;  // mapping rules; null: the record as it is
-  nlohmann::json options = nlohmann::json::object();
+  std::string type;     // "table", "file", "http"
+  ferry::Json filter;   // JSON Logic; null: every record
+  ferry::Json mapping;  // mapping rules; null: the record as it is
+  ferry::Json options = ferry::Json::object();
 };
 
 struct Lookup : ResourceBase {
   std::string connection;
   std::string into;
   bool many = false;
-  nlohmann::json options = nlohmann::json::object();
+  ferry::Json options = ferry::Json::object();
 };
 
 struct Step {
   enum class Type { kFilter, kLookup, kMap, kImport };
   Type type = Type::kFilter;
-  nlohmann::json rule;  // kFilter: JSON Logic; kMap: mapping rules
-  std::string ref;      // kLookup / kImport: the resource id
+  ferry::Json rule;  // kFilter: JSON Logic; kMap: mapping rules
+  std::string ref;   // kLookup / kImport: the resource id
 };
 
 struct Flow : ResourceBase {
   std::string agent;  // "" when none (local definitions file)
   std::vector<std::string> sources;
-  nlohmann::json scheduleSpec;                 // as written (null: on demand only)
+  ferry::Json scheduleSpec;                    // as written (null: on demand only)
   std::optional<schedule::Schedule> schedule;  // parsed scheduleSpec
   std::vector<Step> steps;
 };

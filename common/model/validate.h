@@ -1,9 +1,9 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 
+#include "common/json/json_fwd.h"
 #include "common/schedule/time_zone.h"
 #include "common/schema/problem.h"
 
@@ -26,7 +26,7 @@ struct ValidationOptions {
 // JSON Logic and mappings, undeclared query parameters; warnings (not errors) for things
 // that work but may surprise (a delta export without `delta.key`).
 // Never throws; safe on any JSON.
-Problems validateDefinitions(const nlohmann::json& document, const ValidationOptions& options = {});
+Problems validateDefinitions(const ferry::Json& document, const ValidationOptions& options = {});
 
 // `[a-z0-9][a-z0-9-_.]{0,63}`
 bool isValidId(std::string_view id);

@@ -8,7 +8,7 @@
 namespace ferry::model {
 
 using detail::ValidationContext;
-using nlohmann::json;
+using json = ferry::Json;
 
 bool isValidId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;

@@ -7,7 +7,7 @@
 
 namespace ferry::model::detail {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

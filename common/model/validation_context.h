@@ -3,11 +3,11 @@
 // Internal to common/model: the state shared by the validation passes.
 #include <array>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/model/connector_descriptor.h"
 #include "common/model/resources.h"
 #include "common/model/validate.h"
@@ -27,20 +27,20 @@ class ValidationContext {
 
   // Remembers that resource `value` (at `pointer`) has `kind` and `id`; reports duplicates.
   void declare(Kind kind, const std::string& id, const std::string& pointer,
-               const nlohmann::json* value);
+               const ferry::Json* value);
   // The resource that `ref` (at `pointer`) names, or nullptr after reporting why not:
   // not a string, no such id (with "did you mean"), or an id of another kind.
-  const nlohmann::json* resolve(const nlohmann::json& ref, Kind kind, const std::string& pointer);
+  const ferry::Json* resolve(const ferry::Json& ref, Kind kind, const std::string& pointer);
 
   // schema::validate when `complete` (unknown keys rejected); otherwise checks only the
   // keys `spec` knows, because the connector's own fields could not be determined.
-  void checkFields(const nlohmann::json& value, const schema::ObjectSpec& spec,
+  void checkFields(const ferry::Json& value, const schema::ObjectSpec& spec,
                    const std::string& pointer, bool complete);
 
  private:
   struct Declared {
     std::string pointer;
-    const nlohmann::json* value;
+    const ferry::Json* value;
   };
   const ValidationOptions& options_;
   Problems& problems_;
@@ -50,13 +50,13 @@ class ValidationContext {
 // "an export", "a flow"
 std::string withArticle(Kind kind);
 // The connector of a connection resource, nullptr when its type is unknown.
-const ConnectorDescriptor* connectorOf(const nlohmann::json& connection);
+const ConnectorDescriptor* connectorOf(const ferry::Json& connection);
 schema::ObjectSpec merged(const schema::ObjectSpec& a, const schema::ObjectSpec& b);
 // Reports every `:name` in `sql` (at `pointer`) that is not in `provided`.
 void checkQueryParameters(ValidationContext& ctx, const std::string& sql,
                           const std::vector<std::string>& provided, const std::string& pointer,
                           const std::string& hint);
 
-void validateFlow(ValidationContext& ctx, const nlohmann::json& flow, const std::string& pointer);
+void validateFlow(ValidationContext& ctx, const ferry::Json& flow, const std::string& pointer);
 
 }  // namespace ferry::model::detail

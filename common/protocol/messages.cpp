@@ -4,7 +4,7 @@
 
 namespace ferry::protocol {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

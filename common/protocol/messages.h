@@ -1,10 +1,10 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
+#include "common/json/json.h"
 #include "common/status/result.h"
 
 namespace ferry::protocol {
@@ -20,7 +20,7 @@ struct EventEnvelope {
   std::uint64_t seq = 0;  // from 1 within the epoch
   std::string type;
   std::string ts;  // ISO-8601 UTC
-  nlohmann::json body;
+  ferry::Json body;
 };
 
 // Parses an envelope received on ferry/v1/agents/<topicAgent>/events. The agent named in the
@@ -32,7 +32,7 @@ std::string serialize(const EventEnvelope& e);
 // record.error, error.closed, command.result, heartbeat). kInvalidArgument for an unknown
 // type or a bad body: the receiver stores such an event as quarantined, so it still counts
 // for the contiguous acknowledged prefix and never blocks later events.
-Status validateEventBody(const std::string& type, const nlohmann::json& body);
+Status validateEventBody(const std::string& type, const ferry::Json& body);
 
 // `online` (retained) and the last will: {"online":b,"epoch":e,"session":n}.
 struct OnlineMessage {
@@ -55,7 +55,7 @@ std::string serialize(const AckMessage& m);
 struct CommandMessage {
   std::string id;
   std::string type;  // run-flow, retry-errors, resolve-errors, pause-flow, resume-flow
-  nlohmann::json args = nlohmann::json::object();
+  ferry::Json args = ferry::Json::object();
 };
 Result<CommandMessage> parseCommand(std::string_view payload);
 std::string serialize(const CommandMessage& m);
@@ -69,8 +69,8 @@ struct ReportedMessage {
   std::string error;                 // why rejectedVersion was refused, one problem a line
   std::string agentVersion;
   std::string epoch;
-  nlohmann::json stats = nlohmann::json::object();
-  nlohmann::json flows = nlohmann::json::object();
+  ferry::Json stats = ferry::Json::object();
+  ferry::Json flows = ferry::Json::object();
 };
 Result<ReportedMessage> parseReported(std::string_view payload);
 std::string serialize(const ReportedMessage& m);
@@ -81,6 +81,6 @@ std::string serialize(const ReportedMessage& m);
 struct DesiredHeader {
   std::int64_t version = 0;
 };
-Result<DesiredHeader> parseDesiredHeader(const nlohmann::json& document);
+Result<DesiredHeader> parseDesiredHeader(const ferry::Json& document);
 
 }  // namespace ferry::protocol

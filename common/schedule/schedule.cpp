@@ -1,15 +1,15 @@
 #include "common/schedule/schedule.h"
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "common/json/json_pointer.h"
 #include "common/schema/suggest.h"
 
 namespace ferry::schedule {
 
 using namespace std::chrono;
-using nlohmann::json;
+using json = ferry::Json;
 
 Result<seconds> parseInterval(std::string_view text) {
   auto bad = [&] {

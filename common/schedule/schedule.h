@@ -1,11 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 
+#include "common/json/json_fwd.h"
 #include "common/schedule/cron_expression.h"
 #include "common/schedule/time_zone.h"
 #include "common/schema/problem.h"
@@ -33,7 +33,7 @@ class Schedule {
 
   // Parses a schedule object; every problem goes to `problems` with its pointer under
   // `pointer`. nullopt when there is any error.
-  static std::optional<Schedule> fromJson(const nlohmann::json& value, const std::string& pointer,
+  static std::optional<Schedule> fromJson(const ferry::Json& value, const std::string& pointer,
                                           Problems& problems,
                                           const std::string& zoneinfoDir = kDefaultZoneinfoDir);
 

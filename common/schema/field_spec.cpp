@@ -1,14 +1,14 @@
 #include "common/schema/field_spec.h"
 
 #include <cmath>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "common/json/json_pointer.h"
 #include "common/schema/suggest.h"
 
 namespace ferry::schema {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::string_view fieldTypeName(FieldType type) {
   switch (type) {

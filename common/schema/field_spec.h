@@ -1,10 +1,10 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/json/json_fwd.h"
 #include "common/schema/problem.h"
 
 namespace ferry::schema {
@@ -42,19 +42,19 @@ using ObjectSpec = std::vector<FieldSpec>;
 
 // Appends a problem for every unknown key, missing required key, wrong type, value not
 // allowed, out-of-range number and plain-text secret. `pointer` names `value` itself.
-void validate(const nlohmann::json& value, const ObjectSpec& spec, const std::string& pointer,
+void validate(const ferry::Json& value, const ObjectSpec& spec, const std::string& pointer,
               Problems& problems);
 
 // Checks one value against one field (the value is present). Used by `validate`.
-void validateField(const nlohmann::json& value, const FieldSpec& field, const std::string& pointer,
+void validateField(const ferry::Json& value, const FieldSpec& field, const std::string& pointer,
                    Problems& problems);
 
 // Returns `value` with every missing key that has a default filled in (recursively,
 // creating objects whose fields have defaults). `value` must already be valid.
-nlohmann::json withDefaults(const nlohmann::json& value, const ObjectSpec& spec);
+ferry::Json withDefaults(const ferry::Json& value, const ObjectSpec& spec);
 
 // Is `value` a secret reference {"$secret": "name"}? Returns the name.
-std::optional<std::string> secretReferenceName(const nlohmann::json& value);
+std::optional<std::string> secretReferenceName(const ferry::Json& value);
 
 // A leaf (non-object) field and the path of keys that leads to it.
 struct Leaf {

@@ -11,14 +11,14 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "common/config/config_loader.h"
 #include "common/encoding/base64.h"
+#include "common/json/json.h"
 
 namespace ferry::secrets {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -1,10 +1,10 @@
 #pragma once
 
 #include <cstddef>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
+#include "common/json/json_fwd.h"
 #include "common/status/result.h"
 
 namespace ferry::secrets {
@@ -29,9 +29,8 @@ Result<std::string> randomHex(std::size_t bytes);
 
 // AES-256-GCM with a fresh random 96-bit nonce and `name` as associated data:
 // {"keyId", "nonce", "ciphertext", "tag"} (base64).
-Result<nlohmann::json> seal(const DataKey& key, const std::string& name, const std::string& value);
+Result<ferry::Json> seal(const DataKey& key, const std::string& name, const std::string& value);
 // The inverse; kDataLoss when the tag does not verify (wrong key, tampering, moved entry).
-Result<std::string> unseal(const DataKey& key, const std::string& name,
-                           const nlohmann::json& sealed);
+Result<std::string> unseal(const DataKey& key, const std::string& name, const ferry::Json& sealed);
 
 }  // namespace ferry::secrets

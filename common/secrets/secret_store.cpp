@@ -7,15 +7,15 @@
 
 #include <cerrno>
 #include <cstring>
-#include <nlohmann/json.hpp>
 
 #include "common/config/config_loader.h"
 #include "common/fs/atomic_file.h"
+#include "common/json/json.h"
 #include "common/secrets/secret_crypto.h"
 
 namespace ferry::secrets {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

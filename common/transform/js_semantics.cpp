@@ -9,7 +9,7 @@
 
 namespace ferry::transform::js {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "common/transform/json_logic.h"
 
-#include <nlohmann/json.hpp>
 #include <string_view>
 
+#include "common/json/json.h"
 #include "common/json/json_pointer.h"
 #include "common/schema/suggest.h"
 #include "common/transform/js_semantics.h"
@@ -11,7 +11,7 @@
 // Compiling and validating rules; evaluation lives in json_logic_eval.cpp.
 namespace ferry::transform {
 
-using nlohmann::json;
+using json = ferry::Json;
 using Op = LogicOp;
 
 std::vector<std::string> splitVarPath(const std::string& path) {

@@ -1,9 +1,9 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 
+#include "common/json/json_fwd.h"
 #include "common/schema/problem.h"
 #include "common/status/result.h"
 
@@ -16,15 +16,15 @@ namespace ferry::transform {
 class Logic {
  public:
   // kInvalidArgument naming the offending operator/position on a malformed rule.
-  static Result<Logic> compile(const nlohmann::json& rule);
+  static Result<Logic> compile(const ferry::Json& rule);
 
   Logic(Logic&&) noexcept;
   Logic& operator=(Logic&&) noexcept;
   ~Logic();
 
-  Result<nlohmann::json> evaluate(const nlohmann::json& data) const;
+  Result<ferry::Json> evaluate(const ferry::Json& data) const;
   // JsonLogic truthiness of evaluate(); evaluation errors propagate.
-  Result<bool> test(const nlohmann::json& data) const;
+  Result<bool> test(const ferry::Json& data) const;
 
   struct Node;  // implementation detail
 
@@ -35,6 +35,6 @@ class Logic {
 
 // Appends one problem per malformed part of `rule` (unknown operator, wrong arity, …),
 // each with its JSON Pointer under `pointer`. Used by definition validation.
-void validateLogic(const nlohmann::json& rule, const std::string& pointer, Problems& problems);
+void validateLogic(const ferry::Json& rule, const std::string& pointer, Problems& problems);
 
 }  // namespace ferry::transform

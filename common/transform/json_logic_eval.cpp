@@ -12,7 +12,7 @@
 
 namespace ferry::transform {
 
-using nlohmann::json;
+using json = ferry::Json;
 using Op = LogicOp;
 
 namespace {

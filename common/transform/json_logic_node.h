@@ -3,12 +3,12 @@
 // Internal to ferry_transform: the compiled form of a JSON Logic rule, shared by the
 // compiler (json_logic.cpp) and the evaluator (json_logic_eval.cpp). Not part of the API.
 
-#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/transform/json_logic.h"
 
 namespace ferry::transform {
@@ -65,31 +65,30 @@ std::vector<std::string> splitVarPath(const std::string& path);
 struct Logic::Node {
   LogicOp op = LogicOp::kLiteral;
   std::string_view name;          // the operator as written; static storage
-  nlohmann::json literal;         // kLiteral
+  ferry::Json literal;            // kLiteral
   std::vector<Node> args;         // operands (kArray: elements)
   std::vector<std::string> path;  // kVar with a literal path, pre-split
   bool literalPath = false;
 
   // Throws LogicEvalError for a per-record error (arithmetic without a finite result).
-  nlohmann::json eval(const nlohmann::json& data) const;
+  ferry::Json eval(const ferry::Json& data) const;
   // Like eval, but literals and var lookups with a literal path return a reference into
   // the rule or the data instead of a copy; other results land in `scratch`.
-  const nlohmann::json& ref(const nlohmann::json& data, nlohmann::json& scratch) const;
+  const ferry::Json& ref(const ferry::Json& data, ferry::Json& scratch) const;
 
  private:
-  nlohmann::json arg(std::size_t i, const nlohmann::json& data) const {
-    return i < args.size() ? args[i].eval(data) : nlohmann::json(nullptr);
+  ferry::Json arg(std::size_t i, const ferry::Json& data) const {
+    return i < args.size() ? args[i].eval(data) : ferry::Json(nullptr);
   }
-  const nlohmann::json& argRef(std::size_t i, const nlohmann::json& data,
-                               nlohmann::json& scratch) const;
-  nlohmann::json var(const nlohmann::json& data) const;
-  nlohmann::json missing(const nlohmann::json& data, const nlohmann::json& keys) const;
-  nlohmann::json arithmetic(const nlohmann::json& data) const;
-  nlohmann::json minMax(const nlohmann::json& data) const;
-  nlohmann::json compare(const nlohmann::json& data) const;
-  nlohmann::json arrayOp(const nlohmann::json& data) const;
-  nlohmann::json reduce(const nlohmann::json& data) const;
-  nlohmann::json substr(const nlohmann::json& data) const;
+  const ferry::Json& argRef(std::size_t i, const ferry::Json& data, ferry::Json& scratch) const;
+  ferry::Json var(const ferry::Json& data) const;
+  ferry::Json missing(const ferry::Json& data, const ferry::Json& keys) const;
+  ferry::Json arithmetic(const ferry::Json& data) const;
+  ferry::Json minMax(const ferry::Json& data) const;
+  ferry::Json compare(const ferry::Json& data) const;
+  ferry::Json arrayOp(const ferry::Json& data) const;
+  ferry::Json reduce(const ferry::Json& data) const;
+  ferry::Json substr(const ferry::Json& data) const;
   [[noreturn]] void fail(const std::string& what) const;
 };
 

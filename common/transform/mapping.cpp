@@ -1,9 +1,9 @@
 #include "common/transform/mapping.h"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 #include <optional>
 
+#include "common/json/json.h"
 #include "common/json/json_pointer.h"
 #include "common/schema/suggest.h"
 #include "common/transform/json_logic.h"
@@ -12,7 +12,7 @@
 
 namespace ferry::transform {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 struct Mapping::Impl {
   struct Rule {
@@ -233,6 +233,7 @@ Result<json> Mapping::apply(const json& record) const {
   if (m.keyOrder.empty()) return m.applyInOrder(record);
   json out = json::object();
   auto& fields = out.get_ref<json::object_t&>();
+  fields.reserve(m.keyOrder.size());
   for (std::size_t i : m.keyOrder) {
     const Impl::Rule& rule = m.rules[i];
     auto value = m.valueOf(rule, record);

@@ -1,10 +1,10 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
+#include "common/json/json_fwd.h"
 #include "common/schema/problem.h"
 #include "common/status/result.h"
 
@@ -16,7 +16,7 @@ namespace ferry::transform {
 class Mapping {
  public:
   // `rules` is the JSON array of rules; kInvalidArgument with the first problem's pointer.
-  static Result<Mapping> compile(const nlohmann::json& rules);
+  static Result<Mapping> compile(const ferry::Json& rules);
 
   Mapping(Mapping&&) noexcept;
   Mapping& operator=(Mapping&&) noexcept;
@@ -24,7 +24,7 @@ class Mapping {
 
   // Builds the output record. A missing required field or a failed conversion is a
   // per-record kInvalidArgument naming the field (`to`).
-  Result<nlohmann::json> apply(const nlohmann::json& record) const;
+  Result<ferry::Json> apply(const ferry::Json& record) const;
 
   struct Impl;  // implementation detail
 
@@ -35,6 +35,6 @@ class Mapping {
 
 // Appends one problem per malformed rule, each with its JSON Pointer under `pointer`
 // (e.g. "/resources/4/mapping/2/type: unknown type 'int'; did you mean 'integer'?").
-void validateMapping(const nlohmann::json& rules, const std::string& pointer, Problems& problems);
+void validateMapping(const ferry::Json& rules, const std::string& pointer, Problems& problems);
 
 }  // namespace ferry::transform

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/status/result.h"
 
 namespace ferry::transform {
@@ -23,10 +23,10 @@ class RecordPath {
   static Result<RecordPath> parse(const std::string& text);
 
   // The value at the path, or nullptr when any step is missing.
-  const nlohmann::json* find(const nlohmann::json& record) const;
+  const ferry::Json* find(const ferry::Json& record) const;
   // Sets the value, creating objects (and arrays for [n] segments) on the way. Fails when
   // an existing value in the way is not a container.
-  Status assign(nlohmann::json& record, nlohmann::json value) const;
+  Status assign(ferry::Json& record, ferry::Json value) const;
 
   const std::string& text() const { return text_; }
   const std::vector<Segment>& segments() const { return segments_; }

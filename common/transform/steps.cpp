@@ -2,7 +2,7 @@
 
 namespace ferry::transform {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::string describeStep(const Step& step) {
   struct Describe {

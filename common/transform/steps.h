@@ -1,12 +1,12 @@
 #pragma once
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/transform/json_logic.h"
 #include "common/transform/mapping.h"
 #include "common/transform/record_path.h"
@@ -41,24 +41,24 @@ std::string describeStep(const Step& step);
 class LookupRows {
  public:
   virtual ~LookupRows() = default;
-  virtual const std::vector<nlohmann::json>* rowsFor(const std::string& lookupId,
-                                                     const nlohmann::json& record) const = 0;
+  virtual const std::vector<ferry::Json>* rowsFor(const std::string& lookupId,
+                                                  const ferry::Json& record) const = 0;
 };
 
 // Merges rows into the record at `into`: with `many` an array (empty when none), else the
 // first row (null when none). Missing parents are created; a value that exists at `into` is
 // replaced. kInvalidArgument (a per-record error of the lookup step) when the record is not
 // an object or a scalar sits in the way ("customer.name" with "customer": "ACME").
-Status mergeLookup(nlohmann::json& record, const RecordPath& into, bool many,
-                   const std::vector<nlohmann::json>& rows);
+Status mergeLookup(ferry::Json& record, const RecordPath& into, bool many,
+                   const std::vector<ferry::Json>& rows);
 // The same with `into` as written in the lookup resource ("customer", "extra.lines");
 // kInvalidArgument when the path is malformed. Prefer the RecordPath form per record.
-Status mergeLookup(nlohmann::json& record, const std::string& into, bool many,
-                   const std::vector<nlohmann::json>& rows);
+Status mergeLookup(ferry::Json& record, const std::string& into, bool many,
+                   const std::vector<ferry::Json>& rows);
 
 struct ImportOutcome {
   bool skipped = false;  // the import's own filter said no
-  nlohmann::json row;    // what the import writes
+  ferry::Json row;       // what the import writes
 };
 
 struct StepError {
@@ -70,7 +70,7 @@ struct StepError {
 struct RecordOutcome {
   bool filtered = false;
   std::optional<std::size_t> filteredBy;  // step index of the filter that dropped it
-  nlohmann::json output;                  // the record after the steps that ran
+  ferry::Json output;                     // the record after the steps that ran
   // With run(…, kOutputInLastImport): the output was moved into the row of the import that
   // is the last step (it has no mapping, so the row is the output); `output` is null.
   bool outputInLastImport = false;
@@ -89,11 +89,11 @@ class StepPipeline {
   explicit StepPipeline(std::vector<Step> steps);
   // The input is copied only when a step changes it in place (a lookup merge) or when the
   // unchanged record is the output.
-  RecordOutcome run(const nlohmann::json& record, const LookupRows* lookups) const;
+  RecordOutcome run(const ferry::Json& record, const LookupRows* lookups) const;
   // The same, but a caller that does not need the output apart from the last import's row
   // lets run() move it there instead of copying it (see outputInLastImport).
   enum class Output { kKeep, kInLastImport };
-  RecordOutcome run(const nlohmann::json& record, const LookupRows* lookups, Output output) const;
+  RecordOutcome run(const ferry::Json& record, const LookupRows* lookups, Output output) const;
   // Whether the last step is an import without a mapping (its row is the output).
   bool endsInPlainImport() const;
   const std::vector<Step>& steps() const { return steps_; }
@@ -105,6 +105,6 @@ class StepPipeline {
 // The preview line of DESIGN.md without "input":
 // {"filtered":b,"output":{…},"imports":{id:{row}},"errors":[…],"lookups":{id:"skipped"}}.
 // Imports skipped by their own filter are absent from "imports".
-nlohmann::json previewJson(const RecordOutcome& outcome);
+ferry::Json previewJson(const RecordOutcome& outcome);
 
 }  // namespace ferry::transform

@@ -10,7 +10,7 @@
 
 namespace ferry::transform {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/status/result.h"
 
 namespace ferry::transform {
@@ -21,6 +21,6 @@ std::optional<std::string> suggestValueType(const std::string& name);
 // Converts a value to `type` (docs/transforms.md has the table). null stays null.
 // kInvalidArgument with a message a person understands when the value does not convert
 // ("'12.5' is not an integer").
-Result<nlohmann::json> convertValue(const nlohmann::json& value, ValueType type);
+Result<ferry::Json> convertValue(const ferry::Json& value, ValueType type);
 
 }  // namespace ferry::transform

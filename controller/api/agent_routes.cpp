@@ -1,7 +1,7 @@
 // /api/v1/agents: the fleet (created with the id the admin chooses).
 #include <map>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "common/model/validate.h"
 #include "controller/api/api_context.h"
 #include "controller/api/problem.h"
@@ -14,36 +14,36 @@ namespace ferry::controller::api {
 namespace {
 
 // `flows` of the agent's last `reported` ({id: {state: active|paused}}), {} before any.
-nlohmann::json reportedFlows(const std::string& reported) {
-  auto doc = nlohmann::json::parse(reported, nullptr, false);
+ferry::Json reportedFlows(const std::string& reported) {
+  auto doc = ferry::Json::parse(reported, nullptr, false);
   if (!doc.is_object() || !doc.contains("flows") || !doc["flows"].is_object()) {
-    return nlohmann::json::object();
+    return ferry::Json::object();
   }
   return doc["flows"];
 }
 
-nlohmann::json agentJson(const store::AgentRecord& a, std::int64_t desiredVersion) {
-  auto orNull = [](std::int64_t v) { return v == 0 ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  return {{"id", a.id},
-          {"name", a.displayName},
-          {"createdAt", isoTimeOrNull(a.createdAtMs)},
-          {"enrolled", a.enrollmentTokenHash.empty()},
-          {"online", a.online},
-          {"lastSeen", isoTimeOrNull(a.lastSeenMs)},
-          {"agentVersion",
-           a.agentVersion.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.agentVersion)},
-          {"desiredVersion", orNull(desiredVersion)},
-          {"appliedVersion", orNull(a.appliedVersion)},
-          {"rejectedVersion", orNull(a.rejectedVersion)},
-          {"upToDate", desiredVersion != 0 && a.appliedVersion == desiredVersion},
-          {"error", a.lastError.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.lastError)},
-          {"reportedAt", isoTimeOrNull(a.reportedAtMs)},
-          {"flows", reportedFlows(a.reported)},
-          {"backlog",
-           {{"outboxBacklog", a.stats.outboxBacklog},
-            {"oldestUndeliveredAgeSeconds", a.stats.oldestUndeliveredAgeSeconds},
-            {"queueDepth", a.stats.queueDepth},
-            {"reportedAt", isoTimeOrNull(a.statsAtMs)}}}};
+ferry::Json agentJson(const store::AgentRecord& a, std::int64_t desiredVersion) {
+  auto orNull = [](std::int64_t v) { return v == 0 ? ferry::Json(nullptr) : ferry::Json(v); };
+  return {
+      {"id", a.id},
+      {"name", a.displayName},
+      {"createdAt", isoTimeOrNull(a.createdAtMs)},
+      {"enrolled", a.enrollmentTokenHash.empty()},
+      {"online", a.online},
+      {"lastSeen", isoTimeOrNull(a.lastSeenMs)},
+      {"agentVersion", a.agentVersion.empty() ? ferry::Json(nullptr) : ferry::Json(a.agentVersion)},
+      {"desiredVersion", orNull(desiredVersion)},
+      {"appliedVersion", orNull(a.appliedVersion)},
+      {"rejectedVersion", orNull(a.rejectedVersion)},
+      {"upToDate", desiredVersion != 0 && a.appliedVersion == desiredVersion},
+      {"error", a.lastError.empty() ? ferry::Json(nullptr) : ferry::Json(a.lastError)},
+      {"reportedAt", isoTimeOrNull(a.reportedAtMs)},
+      {"flows", reportedFlows(a.reported)},
+      {"backlog",
+       {{"outboxBacklog", a.stats.outboxBacklog},
+        {"oldestUndeliveredAgeSeconds", a.stats.oldestUndeliveredAgeSeconds},
+        {"queueDepth", a.stats.queueDepth},
+        {"reportedAt", isoTimeOrNull(a.statsAtMs)}}}};
 }
 
 // The latest desired version of one agent; 0 when it has none.
@@ -62,7 +62,7 @@ http::HttpResponse listAgents(const ApiContext& ctx, const ApiRequest& req) {
   if (!deployments) return ctx.storeError(req, deployments.status());
   std::map<std::string, std::int64_t> desired;
   for (const auto& d : *deployments) desired[d.agentId] = d.version;
-  nlohmann::json items = nlohmann::json::array();
+  ferry::Json items = ferry::Json::array();
   for (const auto& a : *agents) items.push_back(agentJson(a, desired[a.id]));
   return jsonResponse(200, {{"items", items}});
 }
@@ -78,7 +78,7 @@ http::HttpResponse getAgent(const ApiContext& ctx, const ApiRequest& req) {
 
 http::HttpResponse createAgent(const ApiContext& ctx, const ApiRequest& req) {
   if (auto e = checkQueryNames(req, {})) return *e;
-  nlohmann::json body;
+  ferry::Json body;
   if (auto e = parseJsonObjectBody(req, body)) return *e;
   std::vector<FieldProblem> errors;
   auto id = body.find("id");
@@ -108,7 +108,7 @@ http::HttpResponse createAgent(const ApiContext& ctx, const ApiRequest& req) {
     return ctx.storeError(req, created.status());
   }
   ctx.logger.info("agent created", {{"agent", agentId}});
-  nlohmann::json out = agentJson(*created, 0);
+  ferry::Json out = agentJson(*created, 0);
   // Shown once: the store keeps only its hash.
   out["enrollmentToken"] = *token;
   http::HttpResponse r = jsonResponse(201, out);

@@ -1,6 +1,6 @@
 // Commands for agents: "run now" for a flow, and the list of commands with their state.
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "controller/api/api_context.h"
 #include "controller/api/deployer.h"
 #include "controller/api/problem.h"
@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::size_t kDefaultLimit = 100;
 
-nlohmann::json commandJson(const store::CommandRecord& c) {
+ferry::Json commandJson(const store::CommandRecord& c) {
   return {{"id", c.commandId},
           {"agent", c.agentId},
           {"type", c.type},
@@ -21,7 +21,7 @@ nlohmann::json commandJson(const store::CommandRecord& c) {
           {"state", std::string(store::commandStateName(c.state))},
           {"createdAt", isoTimeOrNull(c.createdAtMs)},
           {"updatedAt", isoTimeOrNull(c.updatedAtMs)},
-          {"result", c.result.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.result)}};
+          {"result", c.result.empty() ? ferry::Json(nullptr) : ferry::Json(c.result)}};
 }
 
 // Whether the agent's latest desired document holds flow `flowId`.
@@ -31,7 +31,7 @@ Result<bool> deployedTo(store::Store& store, const std::string& agent, const std
     if (latest.status().code() == StatusCode::kNotFound) return false;
     return latest.status();
   }
-  nlohmann::json doc = parseStoredJson(latest->document);
+  ferry::Json doc = parseStoredJson(latest->document);
   if (!doc.is_object() || !doc["resources"].is_array()) return false;
   for (const auto& r : doc["resources"]) {
     if (r.is_object() && r.value("kind", "") == "flow" && r.value("id", "") == flowId) return true;
@@ -56,7 +56,7 @@ http::HttpResponse flowCommand(const ApiContext& ctx, const ApiRequest& req,
                        "' (deploy its integration first)",
                    req.path());
   }
-  auto command = ctx.store.enqueueCommand(agent, type, nlohmann::json({{"flowId", flowId}}).dump());
+  auto command = ctx.store.enqueueCommand(agent, type, ferry::Json({{"flowId", flowId}}).dump());
   if (!command) return ctx.storeError(req, command.status());
   ctx.publisher.publishCommand(*command);
   ctx.logger.info(
@@ -81,7 +81,7 @@ http::HttpResponse listCommands(const ApiContext& ctx, const ApiRequest& req) {
   if (auto e = parseLimit(req, kDefaultLimit, store::kMaxPageSize, filter.limit)) return *e;
   auto commands = ctx.store.listCommands(filter);
   if (!commands) return ctx.storeError(req, commands.status());
-  nlohmann::json items = nlohmann::json::array();
+  ferry::Json items = ferry::Json::array();
   for (const auto& c : *commands) items.push_back(commandJson(c));
   return jsonResponse(200, {{"items", items}});
 }

@@ -1,8 +1,8 @@
 #include "controller/api/controller_api.h"
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "common/version/version.h"
 #include "controller/api/problem.h"
 

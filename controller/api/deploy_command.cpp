@@ -7,11 +7,11 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "common/http/json_client.h"
+#include "common/json/json.h"
 #include "common/model/resources.h"
 #include "common/model/validate.h"
 
@@ -44,19 +44,19 @@ int kindRank(const std::string& kind) {
   return static_cast<int>(order.size());
 }
 
-Result<nlohmann::json> readDefinitions(const std::string& path) {
+Result<ferry::Json> readDefinitions(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::notFound("cannot read " + path);
   try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+    return ferry::Json::parse(in);
+  } catch (const ferry::Json::parse_error& e) {
     return Status::invalidArgument(path + ": malformed JSON at byte " + std::to_string(e.byte) +
                                    ": " + e.what());
   }
 }
 
 // PUTs resource `index` of the file unless the controller holds the same document.
-bool putResource(http::JsonClient& client, const nlohmann::json& r, std::size_t index) {
+bool putResource(http::JsonClient& client, const ferry::Json& r, std::size_t index) {
   std::string kind = r.value("kind", ""), id = r.value("id", "");
   std::string path = "/api/v1/resources/" + kind + "/" + id;
   std::string label = kind + " " + id;
@@ -118,7 +118,7 @@ int deployCommand(cli::Invocation& inv) {
     std::cerr << file << " is not valid:\n" << formatProblems(problems);
     return 1;
   }
-  const nlohmann::json& resources = (*doc)["resources"];
+  const ferry::Json& resources = (*doc)["resources"];
   std::vector<std::size_t> order(resources.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -140,7 +140,7 @@ int deployCommand(cli::Invocation& inv) {
       integrations.insert(r.value("integration", ""));
   }
   for (const auto& id : integrations) {
-    nlohmann::json empty = nlohmann::json::object();
+    ferry::Json empty = ferry::Json::object();
     auto reply = client.call("POST", "/api/v1/integrations/" + id + "/deploy", &empty);
     if (!reply) {
       std::cerr << reply.status().message() << "\n";

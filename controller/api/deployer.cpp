@@ -18,7 +18,7 @@ using ResourceKey = Live::key_type;
 
 constexpr int kPutAttempts = 3;  // a concurrent deploy to the same agent took the version
 
-std::string stringField(const nlohmann::json& r, const char* name) {
+std::string stringField(const ferry::Json& r, const char* name) {
   auto it = r.find(name);
   return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
@@ -30,7 +30,7 @@ void addWithReferences(const Live& live, const std::string& kind, const std::str
   if (id.empty() || !out.insert({kind, id}).second) return;
   auto it = live.find({kind, id});
   if (it == live.end()) return;  // validation of the document reports the dangling reference
-  const nlohmann::json& r = it->second;
+  const ferry::Json& r = it->second;
   addWithReferences(live, "connection", stringField(r, "connection"), out);
   addWithReferences(live, "integration", stringField(r, "integration"), out);
   if (kind != "flow") return;
@@ -49,8 +49,8 @@ void addWithReferences(const Live& live, const std::string& kind, const std::str
 }
 
 // The resources of `agentId`'s document: the flows it runs of the integrations in `deployed`.
-nlohmann::json buildResources(const Live& live, const std::string& agentId,
-                              std::set<std::string>& deployed) {
+ferry::Json buildResources(const Live& live, const std::string& agentId,
+                           std::set<std::string>& deployed) {
   std::set<ResourceKey> keys;
   std::set<std::string> used;
   for (const auto& [key, r] : live) {
@@ -61,7 +61,7 @@ nlohmann::json buildResources(const Live& live, const std::string& agentId,
     addWithReferences(live, key.first, key.second, keys);
   }
   deployed = used;  // an integration with no flow left on this agent leaves its document
-  nlohmann::json resources = nlohmann::json::array();
+  ferry::Json resources = ferry::Json::array();
   for (const auto& key : keys) {  // ordered by kind, then id
     auto it = live.find(key);
     if (it != live.end()) resources.push_back(it->second);
@@ -70,7 +70,7 @@ nlohmann::json buildResources(const Live& live, const std::string& agentId,
 }
 
 // Appends the errors of `agent`'s desired document to `problems`.
-void validateDocument(const std::string& agent, const nlohmann::json& doc,
+void validateDocument(const std::string& agent, const ferry::Json& doc,
                       std::vector<FieldProblem>& problems) {
   model::ValidationOptions options;
   options.requireAgent = true;
@@ -84,7 +84,7 @@ void validateDocument(const std::string& agent, const nlohmann::json& doc,
 
 }  // namespace
 
-std::vector<std::string> integrationsIn(const nlohmann::json& document) {
+std::vector<std::string> integrationsIn(const ferry::Json& document) {
   std::vector<std::string> out;
   if (!document.is_object() || !document.contains("resources")) return out;
   for (const auto& r : document["resources"]) {
@@ -97,8 +97,7 @@ std::vector<std::string> integrationsIn(const nlohmann::json& document) {
 
 Result<store::DeploymentRecord> Deployer::storeDocument(const std::string& agent,
                                                         const std::string& integrationId,
-                                                        const LiveResources& live,
-                                                        nlohmann::json& doc,
+                                                        const LiveResources& live, ferry::Json& doc,
                                                         std::vector<FieldProblem>& problems) {
   Result<store::DeploymentRecord> stored = Status::internal("not attempted");
   for (int attempt = 0; attempt < kPutAttempts; ++attempt) {
@@ -158,7 +157,7 @@ Result<Deployer::Outcome> Deployer::deployIntegration(const std::string& integra
     }
     targets[agent] = previous[agent];
   }
-  std::vector<std::pair<std::string, nlohmann::json>> documents;
+  std::vector<std::pair<std::string, ferry::Json>> documents;
   for (auto& [agent, integrations] : targets) {
     integrations.insert(integrationId);
     // Above what the agent reports too: an agent deleted and created again (or a store
@@ -168,8 +167,8 @@ Result<Deployer::Outcome> Deployer::deployIntegration(const std::string& integra
       latestVersion[agent] =
           std::max({latestVersion[agent], reported->appliedVersion, reported->rejectedVersion});
     }
-    nlohmann::json doc = {{"version", latestVersion[agent] + 1},
-                          {"resources", buildResources(live, agent, integrations)}};
+    ferry::Json doc = {{"version", latestVersion[agent] + 1},
+                       {"resources", buildResources(live, agent, integrations)}};
     validateDocument(agent, doc, outcome.problems);
     documents.emplace_back(agent, std::move(doc));
   }

@@ -2,11 +2,11 @@
 
 #include <cstdint>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/log/logger.h"
 #include "common/status/result.h"
 #include "controller/api/problem.h"
@@ -39,7 +39,7 @@ class Deployer {
   Result<Outcome> deployIntegration(const std::string& integrationId);
 
   // Every live resource's document by (kind, id).
-  using LiveResources = std::map<std::pair<std::string, std::string>, nlohmann::json>;
+  using LiveResources = std::map<std::pair<std::string, std::string>, ferry::Json>;
 
  private:
   // putDeployment with `doc`; when a concurrent deploy took the version, rebuilds `doc` on
@@ -47,7 +47,7 @@ class Deployer {
   // `problems` (nothing stored then).
   Result<store::DeploymentRecord> storeDocument(const std::string& agent,
                                                 const std::string& integrationId,
-                                                const LiveResources& live, nlohmann::json& doc,
+                                                const LiveResources& live, ferry::Json& doc,
                                                 std::vector<FieldProblem>& problems);
 
   store::Store& store_;
@@ -56,6 +56,6 @@ class Deployer {
 };
 
 // The integrations a desired document holds (its resources of kind integration).
-std::vector<std::string> integrationsIn(const nlohmann::json& document);
+std::vector<std::string> integrationsIn(const ferry::Json& document);
 
 }  // namespace ferry::controller::api

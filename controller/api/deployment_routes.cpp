@@ -1,6 +1,6 @@
 // Deployments: POST /integrations/{id}/deploy and what each agent runs.
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "controller/api/api_context.h"
 #include "controller/api/deployer.h"
 #include "controller/api/problem.h"
@@ -13,13 +13,12 @@ namespace {
 
 constexpr std::size_t kHistoryLength = 20;
 
-nlohmann::json deploymentJson(const store::DeploymentRecord& d, bool withDocument) {
-  nlohmann::json out = {
-      {"version", d.version},
-      {"state", std::string(store::deploymentStateName(d.state))},
-      {"createdAt", isoTimeOrNull(d.createdAtMs)},
-      {"reportedAt", isoTimeOrNull(d.reportedAtMs)},
-      {"error", d.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.error)}};
+ferry::Json deploymentJson(const store::DeploymentRecord& d, bool withDocument) {
+  ferry::Json out = {{"version", d.version},
+                     {"state", std::string(store::deploymentStateName(d.state))},
+                     {"createdAt", isoTimeOrNull(d.createdAtMs)},
+                     {"reportedAt", isoTimeOrNull(d.reportedAtMs)},
+                     {"error", d.error.empty() ? ferry::Json(nullptr) : ferry::Json(d.error)}};
   if (withDocument) out["document"] = parseStoredJson(d.document);
   return out;
 }
@@ -34,7 +33,7 @@ http::HttpResponse deploy(const ApiContext& ctx, const ApiRequest& req) {
     return problem(422, "integration '" + req.param("id") + "' cannot be deployed", req.path(),
                    outcome->problems);
   }
-  nlohmann::json items = nlohmann::json::array();
+  ferry::Json items = ferry::Json::array();
   for (const auto& d : outcome->deployments) {
     items.push_back({{"agent", d.agentId},
                      {"version", d.version},
@@ -51,14 +50,14 @@ http::HttpResponse agentDeployment(const ApiContext& ctx, const ApiRequest& req)
   if (!agent) return ctx.storeError(req, agent.status());
   auto history = ctx.store.listDeployments(agent->id, kHistoryLength);
   if (!history) return ctx.storeError(req, history.status());
-  auto orNull = [](std::int64_t v) { return v == 0 ? nlohmann::json(nullptr) : nlohmann::json(v); };
-  nlohmann::json body = {{"agent", agent->id},
-                         {"desired", nullptr},
-                         {"appliedVersion", orNull(agent->appliedVersion)},
-                         {"rejectedVersion", orNull(agent->rejectedVersion)},
-                         {"error", agent->lastError.empty() ? nlohmann::json(nullptr)
-                                                            : nlohmann::json(agent->lastError)},
-                         {"history", nlohmann::json::array()}};
+  auto orNull = [](std::int64_t v) { return v == 0 ? ferry::Json(nullptr) : ferry::Json(v); };
+  ferry::Json body = {
+      {"agent", agent->id},
+      {"desired", nullptr},
+      {"appliedVersion", orNull(agent->appliedVersion)},
+      {"rejectedVersion", orNull(agent->rejectedVersion)},
+      {"error", agent->lastError.empty() ? ferry::Json(nullptr) : ferry::Json(agent->lastError)},
+      {"history", ferry::Json::array()}};
   for (const auto& d : *history) {
     if (body["desired"].is_null() || d.version > body["desired"]["version"].get<std::int64_t>()) {
       body["desired"] = deploymentJson(d, true);

@@ -15,7 +15,7 @@ constexpr std::int64_t kEnrollmentTokenTtlMs = 24LL * 3600 * 1000;
 
 http::HttpResponse enroll(const ApiContext& ctx, const ApiRequest& req) {
   if (auto e = checkQueryNames(req, {})) return *e;
-  nlohmann::json body;
+  ferry::Json body;
   if (auto e = parseJsonObjectBody(req, body)) return *e;
   std::vector<FieldProblem> errors;
   auto token = body.find("token");
@@ -58,7 +58,7 @@ http::HttpResponse enroll(const ApiContext& ctx, const ApiRequest& req) {
   // Used once: only now, so a broker hiccup above leaves the token valid for another try.
   Status used = ctx.store.setEnrollmentTokenHash(agent->id, "");
   if (!used.isOk()) return ctx.storeError(req, used);
-  nlohmann::json mqtt = {{"url", ctx.agentsBrokerUrl}};
+  ferry::Json mqtt = {{"url", ctx.agentsBrokerUrl}};
   if (*creds) {
     mqtt["username"] = (*creds)->username;
     mqtt["password"] = (*creds)->password;  // over the API's TLS, once; stored as a secret

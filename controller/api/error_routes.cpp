@@ -1,8 +1,8 @@
 // /api/v1/errors: per-record errors of runs; retry and resolve become commands for agents.
 #include <map>
-#include <nlohmann/json.hpp>
 #include <set>
 
+#include "common/json/json.h"
 #include "controller/api/api_context.h"
 #include "controller/api/problem.h"
 #include "controller/api/request_parsing.h"
@@ -15,8 +15,8 @@ namespace {
 constexpr std::size_t kDefaultLimit = 50;
 constexpr std::size_t kMaxIdsPerCall = 1000;
 
-nlohmann::json errorJson(const store::RunErrorRecord& e, bool withRecord) {
-  nlohmann::json out = {
+ferry::Json errorJson(const store::RunErrorRecord& e, bool withRecord) {
+  ferry::Json out = {
       {"id", e.errorId},
       {"run", e.runId},
       {"agent", e.agentId},
@@ -24,7 +24,7 @@ nlohmann::json errorJson(const store::RunErrorRecord& e, bool withRecord) {
       {"step", e.step},
       {"message", e.message},
       {"state", std::string(store::errorStateName(e.state))},
-      {"resolution", e.resolution.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.resolution)},
+      {"resolution", e.resolution.empty() ? ferry::Json(nullptr) : ferry::Json(e.resolution)},
       {"createdAt", isoTimeOrNull(e.createdAtMs)},
       {"updatedAt", isoTimeOrNull(e.updatedAtMs)},
       {"resolvedAt", isoTimeOrNull(e.resolvedAtMs)}};
@@ -52,7 +52,7 @@ http::HttpResponse listErrors(const ApiContext& ctx, const ApiRequest& req) {
   page.cursor = req.queryValue("cursor");
   auto errors = ctx.store.listErrors(filter, page);
   if (!errors) return ctx.storeError(req, errors.status());
-  nlohmann::json items = nlohmann::json::array();
+  ferry::Json items = ferry::Json::array();
   for (const auto& e : errors->items) items.push_back(errorJson(e, false));
   return jsonResponse(200, {{"items", items}, {"nextCursor", errors->nextCursor}});
 }
@@ -66,7 +66,7 @@ http::HttpResponse getError(const ApiContext& ctx, const ApiRequest& req) {
 
 // Checks {"ids": [...], "record"?: {...}}; fills ids. `allowRecord`: retry takes an edited
 // record for a single id.
-MaybeError parseSelection(const ApiRequest& req, const nlohmann::json& body, bool allowRecord,
+MaybeError parseSelection(const ApiRequest& req, const ferry::Json& body, bool allowRecord,
                           std::vector<std::string>& ids) {
   std::vector<FieldProblem> errors;
   for (const auto& [key, value] : body.items()) {
@@ -104,7 +104,7 @@ MaybeError parseSelection(const ApiRequest& req, const nlohmann::json& body, boo
 // retry-errors / resolve-errors: one command per agent, then the errors' new state.
 http::HttpResponse closeErrors(const ApiContext& ctx, const ApiRequest& req, bool retry) {
   if (auto e = checkQueryNames(req, {})) return *e;
-  nlohmann::json body;
+  ferry::Json body;
   if (auto e = parseJsonObjectBody(req, body)) return *e;
   std::vector<std::string> ids;
   if (auto e = parseSelection(req, body, retry, ids)) return *e;
@@ -131,9 +131,9 @@ http::HttpResponse closeErrors(const ApiContext& ctx, const ApiRequest& req, boo
                    "some errors cannot be " + std::string(retry ? "retried" : "resolved"),
                    req.path(), problems);
   }
-  nlohmann::json commands = nlohmann::json::array();
+  ferry::Json commands = ferry::Json::array();
   for (const auto& [agent, agentIds] : byAgent) {
-    nlohmann::json args = {{"errorIds", agentIds}};
+    ferry::Json args = {{"errorIds", agentIds}};
     if (retry && body.contains("record")) args["record"] = body["record"];
     std::string type = retry ? "retry-errors" : "resolve-errors";
     auto command = ctx.store.enqueueCommand(agent, type, args.dump());

@@ -1,6 +1,6 @@
 // /api/v1/integrations: the resources of kind "integration", with their flows.
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "controller/api/api_context.h"
 #include "controller/api/problem.h"
 #include "controller/api/request_parsing.h"
@@ -21,8 +21,8 @@ http::HttpResponse getIntegration(const ApiContext& ctx, const ApiRequest& req) 
   if (record->deleted) return problem(404, "integration '" + id + "' was deleted", req.path());
   auto flows = ctx.store.listResources({"flow", id, false});
   if (!flows) return ctx.storeError(req, flows.status());
-  nlohmann::json body = resourceJson(*record);
-  body["flows"] = nlohmann::json::array();
+  ferry::Json body = resourceJson(*record);
+  body["flows"] = ferry::Json::array();
   for (const auto& f : *flows) body["flows"].push_back(f.id);
   http::HttpResponse r = jsonResponse(200, body);
   r.headers.emplace_back("ETag", etagFor(record->version));
@@ -38,7 +38,7 @@ void addIntegrationRoutes(Router& router, const ApiContext& ctx) {
   });
   router.add("POST", "/api/v1/integrations", [&ctx](const ApiRequest& req) {
     if (auto e = checkQueryNames(req, {})) return *e;
-    nlohmann::json body;
+    ferry::Json body;
     if (auto e = parseJsonObjectBody(req, body)) return *e;
     auto id = body.find("id");
     if (id == body.end() || !id->is_string()) {
@@ -53,7 +53,7 @@ void addIntegrationRoutes(Router& router, const ApiContext& ctx) {
   });
   router.add("PUT", "/api/v1/integrations/{id}", [&ctx](const ApiRequest& req) {
     if (auto e = checkQueryNames(req, {})) return *e;
-    nlohmann::json body;
+    ferry::Json body;
     if (auto e = parseJsonObjectBody(req, body)) return *e;
     return writeResource(ctx, req, kKind, req.param("id"), body, false);
   });

@@ -1,6 +1,6 @@
 #include "controller/api/problem.h"
 
-#include <nlohmann/json.hpp>
+#include "common/json/json.h"
 
 namespace ferry::controller::api {
 
@@ -23,10 +23,10 @@ const char* statusTitle(int status) {
   }
 }
 
-http::HttpResponse jsonResponse(int status, const nlohmann::json& body) {
+http::HttpResponse jsonResponse(int status, const ferry::Json& body) {
   http::HttpResponse r;
   r.status = status;
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = body.dump(-1, ' ', false, ferry::Json::error_handler_t::replace);
   return r;
 }
 
@@ -39,13 +39,13 @@ http::HttpResponse jsonTextResponse(int status, std::string body) {
 
 http::HttpResponse problem(int status, const std::string& detail, const std::string& instance,
                            const std::vector<FieldProblem>& errors) {
-  nlohmann::json body = {{"type", "about:blank"},
-                         {"title", statusTitle(status)},
-                         {"status", status},
-                         {"detail", detail},
-                         {"instance", instance}};
+  ferry::Json body = {{"type", "about:blank"},
+                      {"title", statusTitle(status)},
+                      {"status", status},
+                      {"detail", detail},
+                      {"instance", instance}};
   if (!errors.empty()) {
-    auto& list = body["errors"] = nlohmann::json::array();
+    auto& list = body["errors"] = ferry::Json::array();
     for (const auto& e : errors) list.push_back({{"pointer", e.pointer}, {"detail", e.detail}});
   }
   http::HttpResponse r = jsonResponse(status, body);

@@ -1,10 +1,10 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 #include "common/http/http_server.h"
+#include "common/json/json_fwd.h"
 #include "common/schema/problem.h"
 #include "common/status/status.h"
 
@@ -33,7 +33,7 @@ std::vector<FieldProblem> fieldProblems(const Problems& problems);
 const char* statusTitle(int status);
 
 // A JSON body with the given status.
-http::HttpResponse jsonResponse(int status, const nlohmann::json& body);
+http::HttpResponse jsonResponse(int status, const ferry::Json& body);
 // A response whose body is already serialized JSON.
 http::HttpResponse jsonTextResponse(int status, std::string body);
 

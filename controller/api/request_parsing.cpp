@@ -25,15 +25,15 @@ std::string lineAndColumn(const std::string& text, std::size_t byte) {
 
 }  // namespace
 
-MaybeError parseJsonObjectBody(const ApiRequest& req, nlohmann::json& out) {
+MaybeError parseJsonObjectBody(const ApiRequest& req, ferry::Json& out) {
   // Content-Type is not checked: `curl -d` sends form-urlencoded by default, and the body
   // is JSON or a 400 that says where it is not.
   if (req.http.body.empty()) {
     return problem(400, "the request needs a JSON object body", req.path());
   }
   try {
-    out = nlohmann::json::parse(req.http.body);
-  } catch (const nlohmann::json::parse_error& e) {
+    out = ferry::Json::parse(req.http.body);
+  } catch (const ferry::Json::parse_error& e) {
     // e.byte is 1-based: the position of the character where parsing stopped. what() starts
     // with the library's own prefix and position, which the message gives already.
     std::string why = e.what();
@@ -102,10 +102,10 @@ MaybeError parseTimeQuery(const ApiRequest& req, const std::string& name, std::i
   return std::nullopt;
 }
 
-nlohmann::json parseStoredJson(const std::string& text) {
+ferry::Json parseStoredJson(const std::string& text) {
   if (text.empty()) return nullptr;
-  auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return value.is_discarded() ? nlohmann::json(nullptr) : value;
+  auto value = ferry::Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return value.is_discarded() ? ferry::Json(nullptr) : value;
 }
 
 }  // namespace ferry::controller::api

@@ -3,11 +3,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "common/http/http_server.h"
+#include "common/json/json.h"
 #include "controller/api/router.h"
 
 // Request checks shared by the route handlers. Each returns the error response to send,
@@ -18,7 +18,7 @@ using MaybeError = std::optional<http::HttpResponse>;
 
 // The body as a JSON object: 400 for malformed JSON (with the byte offset, line and column),
 // 422 when the JSON is not an object.
-MaybeError parseJsonObjectBody(const ApiRequest& req, nlohmann::json& out);
+MaybeError parseJsonObjectBody(const ApiRequest& req, ferry::Json& out);
 
 // 400 naming an unknown query parameter (typos must not silently widen a list).
 MaybeError checkQueryNames(const ApiRequest& req, std::initializer_list<const char*> allowed);
@@ -31,6 +31,6 @@ MaybeError parseLimit(const ApiRequest& req, std::size_t fallback, std::size_t m
 MaybeError parseTimeQuery(const ApiRequest& req, const std::string& name, std::int64_t& out);
 
 // A JSON document stored as text, parsed for a response; null when empty or unparsable.
-nlohmann::json parseStoredJson(const std::string& text);
+ferry::Json parseStoredJson(const std::string& text);
 
 }  // namespace ferry::controller::api

@@ -7,17 +7,16 @@
 
 namespace ferry::controller::api {
 
-nlohmann::json resourceJson(const store::ResourceRecord& r) {
-  nlohmann::json out = {
+ferry::Json resourceJson(const store::ResourceRecord& r) {
+  ferry::Json out = {
       {"kind", r.kind},
       {"id", r.id},
-      {"integration",
-       r.integration.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.integration)},
+      {"integration", r.integration.empty() ? ferry::Json(nullptr) : ferry::Json(r.integration)},
       {"version", r.version},
       {"createdAt", isoTimeOrNull(r.createdAtMs)},
       {"updatedAt", isoTimeOrNull(r.updatedAtMs)},
       {"deleted", r.deleted},
-      {"resource", r.deleted ? nlohmann::json(nullptr) : parseStoredJson(r.document)}};
+      {"resource", r.deleted ? ferry::Json(nullptr) : parseStoredJson(r.document)}};
   return out;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "common/http/http_server.h"
+#include "common/json/json.h"
 #include "controller/api/request_parsing.h"
 #include "controller/store/records.h"
 
@@ -13,7 +13,7 @@ namespace ferry::controller::api {
 
 // The API's view of a stored resource: {kind, id, integration, version, createdAt,
 // updatedAt, deleted, resource: <the document as written, null on a tombstone>}.
-nlohmann::json resourceJson(const store::ResourceRecord& record);
+ferry::Json resourceJson(const store::ResourceRecord& record);
 
 // `"<version>"`: strong, so If-Match can compare it exactly.
 std::string etagFor(std::int64_t version);

@@ -1,6 +1,6 @@
 // /api/v1/resources: every kind of resource, addressed by kind and id.
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "controller/api/api_context.h"
 #include "controller/api/problem.h"
 #include "controller/api/request_parsing.h"
@@ -19,7 +19,7 @@ void addResourceRoutes(Router& router, const ApiContext& ctx) {
   });
   router.add("POST", "/api/v1/resources", [&ctx](const ApiRequest& req) {
     if (auto e = checkQueryNames(req, {})) return *e;
-    nlohmann::json body;
+    ferry::Json body;
     if (auto e = parseJsonObjectBody(req, body)) return *e;
     std::vector<FieldProblem> missing;
     for (const char* name : {"kind", "id"}) {
@@ -44,7 +44,7 @@ void addResourceRoutes(Router& router, const ApiContext& ctx) {
   router.add("PUT", "/api/v1/resources/{kind}/{id}", [&ctx](const ApiRequest& req) {
     if (auto e = checkQueryNames(req, {})) return *e;
     if (auto e = checkKind(req, req.param("kind"))) return *e;
-    nlohmann::json body;
+    ferry::Json body;
     if (auto e = parseJsonObjectBody(req, body)) return *e;
     return writeResource(ctx, req, req.param("kind"), req.param("id"), body, false);
   });

@@ -29,13 +29,13 @@ Located locate(const std::string& pointer) {
 
 using Key = std::tuple<std::string, std::string, std::string, std::string>;  // kind, id, ptr, msg
 
-std::string field(const nlohmann::json& r, const char* name) {
+std::string field(const ferry::Json& r, const char* name) {
   auto it = r.find(name);
   return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // Every error of `resources`, keyed by the resource it belongs to (not its position).
-std::set<Key> errorsByResource(const nlohmann::json& resources, const Problems& problems) {
+std::set<Key> errorsByResource(const ferry::Json& resources, const Problems& problems) {
   std::set<Key> out;
   for (const auto& p : problems) {
     if (!p.isError()) continue;
@@ -53,15 +53,15 @@ std::set<Key> errorsByResource(const nlohmann::json& resources, const Problems& 
 }  // namespace
 
 Result<ContextCheck> checkInContext(store::Store& store, const std::string& kind,
-                                    const std::string& id, const nlohmann::json* resource) {
+                                    const std::string& id, const ferry::Json* resource) {
   auto live = store.listResources({});
   if (!live) return live.status();
   ContextCheck check;
-  nlohmann::json before = nlohmann::json::array();
-  nlohmann::json after = nlohmann::json::array();
+  ferry::Json before = ferry::Json::array();
+  ferry::Json after = ferry::Json::array();
   std::size_t changedAt = std::string::npos;
   for (const auto& record : *live) {
-    nlohmann::json doc = parseStoredJson(record.document);
+    ferry::Json doc = parseStoredJson(record.document);
     if (!doc.is_object()) continue;
     before.push_back(doc);
     if (record.kind == kind && record.id == id) {
@@ -90,7 +90,7 @@ Result<ContextCheck> checkInContext(store::Store& store, const std::string& kind
       check.own.push_back({at.rest, p.message});
       continue;
     }
-    const nlohmann::json* other = at.index < after.size() ? &after[at.index] : nullptr;
+    const ferry::Json* other = at.index < after.size() ? &after[at.index] : nullptr;
     Key key{other ? field(*other, "kind") : "", other ? field(*other, "id") : "",
             other ? at.rest : p.pointer, p.message};
     if (known.count(key)) continue;

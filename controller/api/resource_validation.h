@@ -1,9 +1,9 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/status/result.h"
 #include "controller/api/problem.h"
 #include "controller/store/store.h"
@@ -22,6 +22,6 @@ struct ContextCheck {
 // `resource`, or removing it when `resource` is null, with the model's validator (flows
 // must name their agent). Problems other resources had before the change are not counted.
 Result<ContextCheck> checkInContext(store::Store& store, const std::string& kind,
-                                    const std::string& id, const nlohmann::json* resource);
+                                    const std::string& id, const ferry::Json* resource);
 
 }  // namespace ferry::controller::api

@@ -1,7 +1,6 @@
 #include "controller/api/resource_writes.h"
 
-#include <nlohmann/json.hpp>
-
+#include "common/json/json.h"
 #include "common/model/resources.h"
 #include "controller/api/problem.h"
 #include "controller/api/resource_json.h"
@@ -18,7 +17,7 @@ std::string locationOf(const std::string& kind, const std::string& id) {
 }
 
 // kind and id of the body must agree with the URL; missing ones are taken from it.
-MaybeError reconcileIdentity(const ApiRequest& req, nlohmann::json& body, const std::string& kind,
+MaybeError reconcileIdentity(const ApiRequest& req, ferry::Json& body, const std::string& kind,
                              const std::string& id) {
   std::vector<FieldProblem> errors;
   for (const auto& [name, want] : {std::pair{"kind", kind}, std::pair{"id", id}}) {
@@ -88,8 +87,8 @@ http::HttpResponse getResource(const ApiContext& ctx, const ApiRequest& req,
 
 http::HttpResponse writeResource(const ApiContext& ctx, const ApiRequest& req,
                                  const std::string& kind, const std::string& id,
-                                 const nlohmann::json& input, bool createOnly) {
-  nlohmann::json body = input;
+                                 const ferry::Json& input, bool createOnly) {
+  ferry::Json body = input;
   if (auto e = reconcileIdentity(req, body, kind, id)) return *e;
   IfMatch ifMatch;
   if (auto e = parseIfMatch(req, ifMatch)) return *e;
@@ -150,7 +149,7 @@ http::HttpResponse resourceHistory(const ApiContext& ctx, const ApiRequest& req,
                                    const std::string& kind, const std::string& id) {
   auto history = ctx.store.resourceHistory(kind, id);
   if (!history) return ctx.storeError(req, history.status());
-  nlohmann::json items = nlohmann::json::array();
+  ferry::Json items = ferry::Json::array();
   for (const auto& r : *history) items.push_back(resourceJson(r));
   return jsonResponse(200, {{"items", items}});
 }
@@ -162,7 +161,7 @@ http::HttpResponse listResources(const ApiContext& ctx, const ApiRequest& req,
   filter.integration = integration;
   auto list = ctx.store.listResources(filter);
   if (!list) return ctx.storeError(req, list.status());
-  nlohmann::json items = nlohmann::json::array();
+  ferry::Json items = ferry::Json::array();
   for (const auto& r : *list) items.push_back(resourceJson(r));
   return jsonResponse(200, {{"items", items}});
 }

@@ -1,9 +1,9 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/http/http_server.h"
+#include "common/json/json.h"
 #include "controller/api/api_context.h"
 #include "controller/api/request_parsing.h"
 #include "controller/api/router.h"
@@ -24,7 +24,7 @@ http::HttpResponse getResource(const ApiContext& ctx, const ApiRequest& req,
 // 409 when the change would break other resources, 412 when If-Match does not hold.
 http::HttpResponse writeResource(const ApiContext& ctx, const ApiRequest& req,
                                  const std::string& kind, const std::string& id,
-                                 const nlohmann::json& body, bool createOnly);
+                                 const ferry::Json& body, bool createOnly);
 
 // 204; 409 when other resources still reference it; 412 when If-Match does not hold.
 http::HttpResponse deleteResource(const ApiContext& ctx, const ApiRequest& req,

@@ -5,8 +5,7 @@
 #include <Poco/DateTimeParser.h>
 #include <Poco/Timestamp.h>
 
-#include <nlohmann/json.hpp>
-
+#include "common/json/json.h"
 #include "common/json/json_writer.h"
 
 namespace ferry::controller::api {
@@ -17,7 +16,7 @@ std::string isoTime(std::int64_t epochMs) {
   return out;
 }
 
-nlohmann::json isoTimeOrNull(std::int64_t epochMs) {
+ferry::Json isoTimeOrNull(std::int64_t epochMs) {
   if (epochMs == 0) return nullptr;
   return isoTime(epochMs);
 }

@@ -1,12 +1,12 @@
 #include <mutex>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "common/secrets/secret_crypto.h"
 #include "controller/enrollment/broker_identities.h"
 
 namespace ferry::controller::enrollment {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

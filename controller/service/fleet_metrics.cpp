@@ -1,6 +1,6 @@
 #include "controller/service/fleet_metrics.h"
 
-#include <nlohmann/json.hpp>
+#include "common/json/json.h"
 
 namespace ferry::controller {
 
@@ -36,7 +36,7 @@ void registerFleetMetrics(metrics::Registry& registry, store::Store& store, cons
                    agent)
             .set(static_cast<double>(nowMs - a.lastSeenMs) / 1000.0);
       }
-      const auto stats = nlohmann::json::parse(a.stats.json, nullptr, false);
+      const auto stats = ferry::Json::parse(a.stats.json, nullptr, false);
       if (stats.is_object() && stats.contains("flows") && stats["flows"].is_object()) {
         for (const auto& [flow, figures] : stats["flows"].items()) {
           if (!figures.is_object() || !figures.contains("watermarkLagSeconds") ||

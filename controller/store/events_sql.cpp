@@ -1,10 +1,10 @@
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
 #include <set>
 
+#include "common/json/json.h"
 #include "controller/store/sql_store.h"
 
 namespace ferry::controller::store {
@@ -276,7 +276,7 @@ Status SqlStore::reopenUnretriedErrors(Conn& c, const std::string& commandId,
   auto rows = c.query("SELECT type, payload FROM commands WHERE command_id = ? AND agent_id = ?",
                       {commandId, agentId});
   if (rows.empty() || rows[0].text(0) != "retry-errors") return Status::ok();
-  auto args = nlohmann::json::parse(rows[0].text(1), nullptr, false);
+  auto args = ferry::Json::parse(rows[0].text(1), nullptr, false);
   if (!args.is_object() || !args.contains("errorIds") || !args["errorIds"].is_array()) {
     return Status::ok();
   }

@@ -4,7 +4,7 @@
 
 namespace ferry::controller::sync {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

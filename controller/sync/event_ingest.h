@@ -15,6 +15,6 @@ namespace ferry::controller::sync {
 store::IngestEvent toIngestEvent(const protocol::EventEnvelope& event, std::int64_t receivedAtMs);
 
 // The backlog figures of a `stats` object (heartbeat body, `reported`).
-store::AgentStats agentStatsFrom(const nlohmann::json& stats);
+store::AgentStats agentStatsFrom(const ferry::Json& stats);
 
 }  // namespace ferry::controller::sync

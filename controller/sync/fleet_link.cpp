@@ -8,7 +8,7 @@
 
 namespace ferry::controller::sync {
 
-using nlohmann::json;
+using json = ferry::Json;
 using protocol::Leaf;
 
 namespace {

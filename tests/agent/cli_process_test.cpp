@@ -6,10 +6,10 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
+#include "common/json/json.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -166,7 +166,7 @@ TEST(AgentServiceTest, StartsIdleServesMetricsReloadsOnHupStopsOnTerm) {
   std::string line;
   int count = 0;
   while (std::getline(lines, line)) {
-    auto j = nlohmann::json::parse(line);
+    auto j = ferry::Json::parse(line);
     EXPECT_TRUE(j.contains("time") && j.contains("level") && j.contains("component") &&
                 j.contains("msg"))
         << line;
@@ -184,10 +184,10 @@ TEST(ControllerServiceTest, ServesHealthAndStopsOnSigint) {
       << controller.stderrText();
   auto [status, body] = httpGet(port, "/api/v1/health");
   EXPECT_EQ(status, 200);
-  EXPECT_EQ(nlohmann::json::parse(body)["status"], "ok");
+  EXPECT_EQ(ferry::Json::parse(body)["status"], "ok");
   auto [missing, problem] = httpGet(port, "/api/v1/nope");
   EXPECT_EQ(missing, 404);
-  EXPECT_EQ(nlohmann::json::parse(problem)["status"], 404);
+  EXPECT_EQ(ferry::Json::parse(problem)["status"], 404);
   auto [metricsStatus, metricsBody] = httpGet(port, "/metrics");
   EXPECT_EQ(metricsStatus, 200);
   EXPECT_NE(metricsBody.find("ferry_http_requests_total{method=\"GET\",route=\"other\","

@@ -6,17 +6,17 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "agent/queue/log_queue.h"
+#include "common/json/json.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::ChildProcess;
 using testing::runProcess;
 using testing::TempDir;

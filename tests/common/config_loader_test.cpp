@@ -2,17 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "common/config/agent_config.h"
 #include "common/config/config_schemas.h"
 #include "common/config/controller_config.h"
+#include "common/json/json.h"
 #include "tests/support/temp_dir.h"
 
 namespace ferry::config {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 TEST(ConfigLoaderTest, ValidAgentConfigGetsDefaults) {
   testing::TempDir dir;

@@ -2,14 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
+#include "common/json/json.h"
 #include "common/schema/suggest.h"
 
 namespace ferry::schema {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 ObjectSpec sampleSpec() {
   FieldSpec port{"port", FieldType::kInteger, "port", "1883", false, false, {}, 1, 65535, {}};

@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
 #include <vector>
+
+#include "common/json/json.h"
 
 namespace ferry {
 namespace {
@@ -22,7 +23,7 @@ TEST(LoggerTest, WritesOneJsonObjectPerLine) {
   ASSERT_EQ(sink->lines.size(), 1u);
   const std::string& line = sink->lines[0];
   ASSERT_EQ(line.back(), '\n');
-  auto j = nlohmann::json::parse(line);
+  auto j = ferry::Json::parse(line);
   EXPECT_EQ(j["level"], "info");
   EXPECT_EQ(j["component"], "agent.queue");
   EXPECT_EQ(j["msg"], "page appended");
@@ -39,7 +40,7 @@ TEST(LoggerTest, LevelFiltersAndInvalidUtf8IsReplaced) {
   log.debug("dropped");
   log.warning("kept", {{"bad", std::string("\xff\xfe")}});
   ASSERT_EQ(sink->lines.size(), 1u);
-  EXPECT_NO_THROW(nlohmann::json::parse(sink->lines[0]));
+  EXPECT_NO_THROW(ferry::Json::parse(sink->lines[0]));
   EXPECT_EQ(parseLogLevel("error"), LogLevel::kError);
   EXPECT_FALSE(parseLogLevel("loud").has_value());
 }

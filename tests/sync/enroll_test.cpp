@@ -11,7 +11,7 @@
 namespace ferry::testing {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 constexpr const char* kAdminPassword = "admin-secret-1";
 constexpr const char* kControllerPassword = "controller-secret-1";

@@ -11,7 +11,7 @@
 namespace ferry::testing {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 long long pgScalar(const PostgresServer& pg, const std::string& sql) {
   std::string out = pg.psql(sql);

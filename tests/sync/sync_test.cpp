@@ -12,7 +12,7 @@
 namespace ferry::testing {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 // Every event of the agent's epoch is stored once and the outbox is empty: the stored seqs
 // are exactly 1..last, the acknowledged prefix is last, and nothing waits.

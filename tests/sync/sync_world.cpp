@@ -12,9 +12,9 @@
 
 #include "tests/support/sqlite_file.h"
 
-using nlohmann::json;
-
 namespace ferry::testing {
+
+using json = ferry::Json;
 
 namespace {
 
@@ -210,7 +210,7 @@ std::string ControllerProcess::log() const {
 }
 
 ApiReply ControllerProcess::call(const std::string& method, const std::string& path,
-                                 const nlohmann::json& body) const {
+                                 const ferry::Json& body) const {
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port_));
   session.setTimeout(Poco::Timespan(30, 0));
   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
@@ -224,7 +224,7 @@ ApiReply ControllerProcess::call(const std::string& method, const std::string& p
   std::string reply(std::istreambuf_iterator<char>(in), {});
   ApiReply out;
   out.status = static_cast<int>(response.getStatus());
-  out.body = nlohmann::json::parse(reply, nullptr, false);
+  out.body = ferry::Json::parse(reply, nullptr, false);
   if (out.body.is_discarded()) out.body = reply;
   return out;
 }

@@ -4,10 +4,10 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "common/json/json.h"
 #include "tests/support/mosquitto_broker.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -17,7 +17,7 @@ namespace ferry::testing {
 // A reply of the controller's REST API.
 struct ApiReply {
   int status = 0;
-  nlohmann::json body;
+  ferry::Json body;
 };
 
 // A real ferry-controller process (API on a free loopback port, store SQLite in its state
@@ -38,7 +38,7 @@ class ControllerProcess {
   void stop();   // SIGTERM, waits for exit 0
 
   ApiReply call(const std::string& method, const std::string& path,
-                const nlohmann::json& body = nullptr) const;
+                const ferry::Json& body = nullptr) const;
   ApiReply get(const std::string& path) const { return call("GET", path); }
   // The /metrics text.
   std::string metrics() const;

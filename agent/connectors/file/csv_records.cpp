@@ -32,7 +32,7 @@ class CsvRecordReader final : public RecordReader {
       case CsvReader::Read::kRow: break;
     }
     item.line = row.line;
-    item.record = nlohmann::json::object();
+    item.record = ferry::Json::object();
     for (std::size_t i = 0; i < row.fields.size(); ++i) {
       if (!isValidUtf8(row.fields[i])) {
         item.kind = RecordItem::Kind::kFailure;

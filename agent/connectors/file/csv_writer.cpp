@@ -47,13 +47,13 @@ void appendCsvRecord(std::string& out, const std::vector<std::string>& fields,
   out.append("\r\n");
 }
 
-std::string csvFieldText(const nlohmann::json& value) {
+std::string csvFieldText(const ferry::Json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_null()) return "";
   return value.dump();
 }
 
-Result<std::vector<std::string>> csvFieldsOf(const nlohmann::json& row,
+Result<std::vector<std::string>> csvFieldsOf(const ferry::Json& row,
                                              const std::vector<std::string>& columns) {
   if (!row.is_object()) {
     return Status::invalidArgument("a CSV row must be a JSON object, got " +
@@ -74,13 +74,13 @@ Result<std::vector<std::string>> csvFieldsOf(const nlohmann::json& row,
       auto it = row.find(column);
       fields.push_back(it == row.end() ? std::string() : csvFieldText(*it));
     }
-  } catch (const nlohmann::json::exception& e) {  // invalid UTF-8 inside an object value
+  } catch (const ferry::Json::exception& e) {  // invalid UTF-8 inside an object value
     return Status::invalidArgument(std::string("a value cannot be written: ") + e.what());
   }
   return fields;
 }
 
-std::vector<std::string> columnsOf(const nlohmann::json& row) {
+std::vector<std::string> columnsOf(const ferry::Json& row) {
   std::vector<std::string> keys;
   if (!row.is_object()) return keys;
   for (const auto& [key, value] : row.items()) keys.push_back(key);

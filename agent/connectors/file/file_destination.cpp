@@ -24,7 +24,7 @@ FileDestination::FileDestination(FileImportOptions options, const Logger* logger
       clock_(clock ? clock : &systemClock_),
       columns_(options_.columns) {}
 
-PageWrite FileDestination::write(const PageId& page, const std::vector<nlohmann::json>& rows) {
+PageWrite FileDestination::write(const PageId& page, const std::vector<ferry::Json>& rows) {
   (void)page;  // files keep no checkpoint: delivery is at-least-once
   PageWrite result;
   if (rows.empty()) return result;
@@ -148,7 +148,7 @@ Status FileDestination::rotateIfFull() {
   return Status::ok();
 }
 
-std::string FileDestination::encode(const std::vector<nlohmann::json>& rows,
+std::string FileDestination::encode(const std::vector<ferry::Json>& rows,
                                     std::vector<RecordFailure>& failed) {
   std::string out;
   const bool csv = options_.format == FileFormat::kCsv;
@@ -170,7 +170,7 @@ std::string FileDestination::encode(const std::vector<nlohmann::json>& rows,
       try {
         out += rows[i].dump();
         out.push_back('\n');
-      } catch (const nlohmann::json::exception& e) {  // a string that is not UTF-8
+      } catch (const ferry::Json::exception& e) {  // a string that is not UTF-8
         fail(std::string("the row cannot be written as JSON: ") + e.what());
       }
     } else if (columns_.empty()) {

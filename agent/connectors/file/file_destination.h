@@ -31,7 +31,7 @@ class FileDestination final : public Destination {
   // `logger`, `clock` may be null (no logging; the system clock); both must outlive this.
   FileDestination(FileImportOptions options, const Logger* logger, const Clock* clock = nullptr);
 
-  PageWrite write(const PageId& page, const std::vector<nlohmann::json>& rows) override;
+  PageWrite write(const PageId& page, const std::vector<ferry::Json>& rows) override;
 
  private:
   Status openFile();
@@ -39,7 +39,7 @@ class FileDestination final : public Destination {
   Status cutIncompleteLine();
   Status rotateIfFull();
   Status append(const std::string& bytes);
-  std::string encode(const std::vector<nlohmann::json>& rows, std::vector<RecordFailure>& failed);
+  std::string encode(const std::vector<ferry::Json>& rows, std::vector<RecordFailure>& failed);
   Status context(const Status& s) const { return s.withContext("import " + options_.importId); }
 
   FileImportOptions options_;

@@ -8,7 +8,7 @@ namespace ferry::agent::connectors::file {
 
 namespace {
 
-Result<std::string> stringField(const nlohmann::json& object, const std::string& key,
+Result<std::string> stringField(const ferry::Json& object, const std::string& key,
                                 const std::string& where) {
   auto it = object.find(key);
   if (it == object.end() || !it->is_string()) {
@@ -17,7 +17,7 @@ Result<std::string> stringField(const nlohmann::json& object, const std::string&
   return it->get<std::string>();
 }
 
-Result<char> oneCharacter(const nlohmann::json& csv, const std::string& key, char fallback,
+Result<char> oneCharacter(const ferry::Json& csv, const std::string& key, char fallback,
                           const std::string& where) {
   auto it = csv.find(key);
   if (it == csv.end() || it->is_null()) return fallback;
@@ -31,7 +31,7 @@ Result<char> oneCharacter(const nlohmann::json& csv, const std::string& key, cha
   return text[0];
 }
 
-Result<FileFormat> formatField(const nlohmann::json& options, const std::string& where) {
+Result<FileFormat> formatField(const ferry::Json& options, const std::string& where) {
   auto format = stringField(options, "format", where);
   if (!format.isOk()) return format.status();
   if (*format == "csv") return FileFormat::kCsv;
@@ -39,8 +39,8 @@ Result<FileFormat> formatField(const nlohmann::json& options, const std::string&
   return Status::invalidArgument(where + "format: \"" + *format + "\" is not csv or jsonl");
 }
 
-Result<CsvFormat> csvField(const nlohmann::json& options, const std::string& where) {
-  const nlohmann::json csv = options.value("csv", nlohmann::json::object());
+Result<CsvFormat> csvField(const ferry::Json& options, const std::string& where) {
+  const ferry::Json csv = options.value("csv", ferry::Json::object());
   if (!csv.is_object()) return Status::invalidArgument(where + "csv: must be an object");
   CsvFormat format;
   auto delimiter = oneCharacter(csv, "delimiter", ',', where);
@@ -60,7 +60,7 @@ Result<CsvFormat> csvField(const nlohmann::json& options, const std::string& whe
   return format;
 }
 
-Result<std::string> rootOf(const nlohmann::json& settings, const std::string& where) {
+Result<std::string> rootOf(const ferry::Json& settings, const std::string& where) {
   if (!settings.is_object()) return Status::invalidArgument(where + "settings: must be an object");
   auto root = stringField(settings, "root", where + "settings.");
   if (!root.isOk()) return root.status();
@@ -75,7 +75,7 @@ bool hasWildcard(const std::string& text) {
 
 }  // namespace
 
-Result<FileExportOptions> exportOptions(const nlohmann::json& settings, const model::Export& e,
+Result<FileExportOptions> exportOptions(const ferry::Json& settings, const model::Export& e,
                                         const std::string& stateDir) {
   const std::string where = "export " + e.id + ": ";
   FileExportOptions o;
@@ -128,7 +128,7 @@ Result<FileExportOptions> exportOptions(const nlohmann::json& settings, const mo
   return o;
 }
 
-Result<FileImportOptions> importOptions(const nlohmann::json& settings, const model::Import& i) {
+Result<FileImportOptions> importOptions(const ferry::Json& settings, const model::Import& i) {
   const std::string where = "import " + i.id + ": ";
   FileImportOptions o;
   o.importId = i.id;

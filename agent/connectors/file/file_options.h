@@ -2,12 +2,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/file/record_reader.h"
+#include "common/json/json.h"
 #include "common/model/resources.h"
 #include "common/status/result.h"
 
@@ -43,8 +43,8 @@ struct FileImportOptions {
 // `settings` are the connection's, secrets resolved. kInvalidArgument for a bad field,
 // kFailedPrecondition when the root is not a directory or the state directory is needed
 // but not given; messages start with "export <id>: " / "import <id>: ".
-Result<FileExportOptions> exportOptions(const nlohmann::json& settings, const model::Export& e,
+Result<FileExportOptions> exportOptions(const ferry::Json& settings, const model::Export& e,
                                         const std::string& stateDir);
-Result<FileImportOptions> importOptions(const nlohmann::json& settings, const model::Import& i);
+Result<FileImportOptions> importOptions(const ferry::Json& settings, const model::Import& i);
 
 }  // namespace ferry::agent::connectors::file

@@ -14,7 +14,7 @@ namespace ferry::agent::connectors::file {
 FileSource::FileSource(FileExportOptions options, const Logger* logger, const Clock* clock)
     : options_(std::move(options)), logger_(logger), clock_(clock ? clock : &systemClock_) {}
 
-Result<FileSource::Mark> FileSource::parseMark(const nlohmann::json& json) {
+Result<FileSource::Mark> FileSource::parseMark(const ferry::Json& json) {
   Mark mark;
   try {
     mark.file = json.at("file").get<std::string>();
@@ -22,7 +22,7 @@ Result<FileSource::Mark> FileSource::parseMark(const nlohmann::json& json) {
     mark.at.line = json.at("line").get<std::uint64_t>();
     mark.done = json.value("done", false);
     if (json.contains("inode")) mark.inode = json["inode"].get<std::uint64_t>();
-  } catch (const nlohmann::json::exception&) {
+  } catch (const ferry::Json::exception&) {
     return Status::failedPrecondition("not a file position");
   }
   if (mark.at.line < 1 || !normaliseRelative(mark.file, "file").isOk()) {
@@ -31,8 +31,7 @@ Result<FileSource::Mark> FileSource::parseMark(const nlohmann::json& json) {
   return mark;
 }
 
-Result<std::optional<FileSource::Progress>> FileSource::parseProgress(
-    const nlohmann::json& progress) {
+Result<std::optional<FileSource::Progress>> FileSource::parseProgress(const ferry::Json& progress) {
   if (progress.is_null()) return std::optional<Progress>{};
   const Status bad =
       Status::failedPrecondition("stored progress " + progress.dump() + " is not a file position");
@@ -54,17 +53,17 @@ Result<std::optional<FileSource::Progress>> FileSource::parseProgress(
   return std::optional<Progress>(std::move(out));
 }
 
-nlohmann::json FileSource::markJson(const Mark& mark) {
-  nlohmann::json json = {
+ferry::Json FileSource::markJson(const Mark& mark) {
+  ferry::Json json = {
       {"file", mark.file}, {"offset", mark.at.offset}, {"line", mark.at.line}, {"done", mark.done}};
   if (mark.inode) json["inode"] = *mark.inode;
   return json;
 }
 
-nlohmann::json FileSource::progressOf(const Mark& mark) const {
-  nlohmann::json progress = markJson(mark);
+ferry::Json FileSource::progressOf(const Mark& mark) const {
+  ferry::Json progress = markJson(mark);
   if (!finished_.empty()) {
-    progress["finished"] = nlohmann::json::array();
+    progress["finished"] = ferry::Json::array();
     for (const auto& m : finished_) {
       auto item = markJson(m);
       item.erase("done");
@@ -80,7 +79,7 @@ Status FileSource::finishAll(const Progress& progress) {
   return Status::ok();
 }
 
-Outcome FileSource::open(const nlohmann::json& progress) {
+Outcome FileSource::open(const ferry::Json& progress) {
   toRead_.clear();
   reading_.reset();
   finished_.clear();
@@ -222,7 +221,7 @@ Outcome FileSource::next(std::optional<ExportPage>& page) {
   return {};
 }
 
-Outcome FileSource::committed(const nlohmann::json& progress) {
+Outcome FileSource::committed(const ferry::Json& progress) {
   auto parsed = parseProgress(progress);
   if (!parsed.isOk()) return parsed.status().withContext("export " + options_.exportId);
   if (!*parsed) return {};

@@ -34,9 +34,9 @@ class FileSource final : public Source {
   // `logger` and `clock` may be null (no logging; the system clock); both must outlive this.
   FileSource(FileExportOptions options, const Logger* logger, const Clock* clock = nullptr);
 
-  Outcome open(const nlohmann::json& progress) override;
+  Outcome open(const ferry::Json& progress) override;
   Outcome next(std::optional<ExportPage>& page) override;
-  Outcome committed(const nlohmann::json& progress) override;
+  Outcome committed(const ferry::Json& progress) override;
 
  private:
   struct Mark {  // a position in one file
@@ -55,10 +55,10 @@ class FileSource final : public Source {
     std::unique_ptr<RecordReader> records;
   };
 
-  static Result<std::optional<Progress>> parseProgress(const nlohmann::json& progress);
-  static Result<Mark> parseMark(const nlohmann::json& json);
-  static nlohmann::json markJson(const Mark& mark);
-  nlohmann::json progressOf(const Mark& mark) const;
+  static Result<std::optional<Progress>> parseProgress(const ferry::Json& progress);
+  static Result<Mark> parseMark(const ferry::Json& json);
+  static ferry::Json markJson(const Mark& mark);
+  ferry::Json progressOf(const Mark& mark) const;
   Status finishAll(const Progress& progress);
   Status prepareDirectories();
   Status listFiles(const std::optional<Mark>& resume);

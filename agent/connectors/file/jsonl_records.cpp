@@ -48,8 +48,8 @@ class JsonlRecordReader final : public RecordReader {
       if (!isBlank(line)) break;
     }
     try {
-      item.record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+      item.record = ferry::Json::parse(line);
+    } catch (const ferry::Json::parse_error& e) {
       return failure(item, "invalid JSON: " + parseMessage(e.what()));
     }
     if (!item.record.is_object()) {

@@ -1,8 +1,7 @@
 #include "agent/connectors/file/read_memory.h"
 
-#include <nlohmann/json.hpp>
-
 #include "agent/connectors/file/file_paths.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::file {
 
@@ -14,11 +13,11 @@ Result<ReadMemory> ReadMemory::load(const std::string& path) {
     return text.status();
   }
   try {
-    const auto document = nlohmann::json::parse(*text);
+    const auto document = ferry::Json::parse(*text);
     for (const auto& [name, size] : document.at("files").items()) {
       memory.files_[name] = size.get<std::uint64_t>();
     }
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const ferry::Json::exception& e) {
     return Status::dataLoss(path + ": the list of files already read is damaged (" + e.what() +
                             "); fix or remove it (removing it reads every file again)");
   }
@@ -44,9 +43,9 @@ bool ReadMemory::keepOnly(const std::set<std::string>& present) {
 }
 
 Status ReadMemory::save() const {
-  nlohmann::json files = nlohmann::json::object();
+  ferry::Json files = ferry::Json::object();
   for (const auto& [name, size] : files_) files[name] = size;
-  return writeFileAtomically(path_, nlohmann::json{{"version", 1}, {"files", files}}.dump() + "\n");
+  return writeFileAtomically(path_, ferry::Json{{"version", 1}, {"files", files}}.dump() + "\n");
 }
 
 }  // namespace ferry::agent::connectors::file

@@ -3,11 +3,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "agent/connectors/file/buffered_input.h"
 #include "agent/connectors/file/csv_reader.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::file {
 
@@ -27,7 +27,7 @@ struct ReadLimits {
 struct RecordItem {
   enum class Kind { kRecord, kFailure, kEnd };
   Kind kind = Kind::kEnd;
-  nlohmann::json record;   // kRecord: always a JSON object
+  ferry::Json record;      // kRecord: always a JSON object
   std::uint64_t line = 0;  // kRecord, kFailure: the line the record starts on
   std::string message;     // kFailure: what is wrong, without file and line
 };

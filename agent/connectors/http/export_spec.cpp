@@ -7,7 +7,7 @@
 
 namespace ferry::agent::connectors::http {
 
-using nlohmann::json;
+using json = ferry::Json;
 using transform::RecordPath;
 
 namespace {

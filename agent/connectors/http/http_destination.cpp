@@ -8,7 +8,7 @@ namespace ferry::agent::connectors::http {
 
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 class HttpDestination final : public Destination {
  public:

@@ -9,7 +9,7 @@ namespace ferry::agent::connectors::http {
 
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using transform::RecordPath;
 
 using ParamPaths = std::vector<std::pair<std::string, RecordPath>>;

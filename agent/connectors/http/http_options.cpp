@@ -2,7 +2,7 @@
 
 namespace ferry::agent::connectors::http {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::optional<Logger> loggerCopy(const ConnectorContext& context) {
   if (context.logger == nullptr) return std::nullopt;

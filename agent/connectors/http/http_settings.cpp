@@ -14,7 +14,7 @@ namespace ferry::agent::connectors::http {
 
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 constexpr const char* kDefaultApiKeyHeader = "X-API-Key";
 

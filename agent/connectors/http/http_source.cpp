@@ -12,7 +12,7 @@ namespace ferry::agent::connectors::http {
 
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using transform::RecordPath;
 
 class HttpSource final : public Source {

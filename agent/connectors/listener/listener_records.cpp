@@ -1,7 +1,8 @@
 #include "agent/connectors/listener/listener_records.h"
 
-#include <nlohmann/json.hpp>
 #include <string>
+
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::listener {
 
@@ -19,35 +20,35 @@ std::string withoutExceptionId(const std::string& what) {
 }
 
 // "a string", "an array", … for messages.
-std::string kindOf(const nlohmann::json& v) {
+std::string kindOf(const ferry::Json& v) {
   std::string name = v.type_name();  // null, boolean, number, string, array, object
   return (name[0] == 'a' || name[0] == 'o' ? "an " : "a ") + name;
 }
 
 }  // namespace
 
-Result<std::vector<nlohmann::json>> parseListenerBody(std::string_view body) {
-  nlohmann::json doc;
+Result<std::vector<ferry::Json>> parseListenerBody(std::string_view body) {
+  ferry::Json doc;
   try {
     // The callback sees every value as it opens, so a deep body is refused before the
     // parser has built it.
-    doc = nlohmann::json::parse(body.begin(), body.end(),
-                                [](int depth, nlohmann::json::parse_event_t event, auto&) {
-                                  if ((event == nlohmann::json::parse_event_t::object_start ||
-                                       event == nlohmann::json::parse_event_t::array_start) &&
-                                      depth >= kMaxRecordDepth) {
-                                    throw TooDeep{};
-                                  }
-                                  return true;
-                                });
-  } catch (const nlohmann::json::parse_error& e) {
+    doc = ferry::Json::parse(body.begin(), body.end(),
+                             [](int depth, ferry::Json::parse_event_t event, auto&) {
+                               if ((event == ferry::Json::parse_event_t::object_start ||
+                                    event == ferry::Json::parse_event_t::array_start) &&
+                                   depth >= kMaxRecordDepth) {
+                                 throw TooDeep{};
+                               }
+                               return true;
+                             });
+  } catch (const ferry::Json::parse_error& e) {
     return Status::invalidArgument("the body is not valid JSON (at byte " + std::to_string(e.byte) +
                                    "): " + withoutExceptionId(e.what()));
   } catch (const TooDeep&) {
     return Status::invalidArgument("the body nests objects or arrays deeper than " +
                                    std::to_string(kMaxRecordDepth) + " levels");
   }
-  std::vector<nlohmann::json> records;
+  std::vector<ferry::Json> records;
   if (doc.is_object()) {
     records.push_back(std::move(doc));
     return records;

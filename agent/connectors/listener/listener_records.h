@@ -1,9 +1,9 @@
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <string_view>
 #include <vector>
 
+#include "common/json/json_fwd.h"
 #include "common/status/result.h"
 
 namespace ferry::agent::connectors::listener {
@@ -16,6 +16,6 @@ inline constexpr int kMaxRecordDepth = 128;
 // record per element (an empty array: none). kInvalidArgument, for a 400, says what is
 // wrong and where: the parser's line, column and byte; the index of an element that is not
 // an object; a body that is neither object nor array; nesting deeper than kMaxRecordDepth.
-Result<std::vector<nlohmann::json>> parseListenerBody(std::string_view body);
+Result<std::vector<ferry::Json>> parseListenerBody(std::string_view body);
 
 }  // namespace ferry::agent::connectors::listener

@@ -1,9 +1,9 @@
 #include "agent/connectors/listener/listener_route.h"
 
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "agent/connectors/resolve_secrets.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::listener {
 
@@ -11,7 +11,7 @@ namespace {
 
 // A resolved secret must be a non-empty string: an empty HMAC key or token would make the
 // check meaningless, so it is refused rather than quietly accepted.
-Result<std::optional<std::string>> secretField(const nlohmann::json& auth, const char* key,
+Result<std::optional<std::string>> secretField(const ferry::Json& auth, const char* key,
                                                const std::string& where) {
   auto it = auth.find(key);
   if (it == auth.end() || it->is_null()) return std::optional<std::string>{};
@@ -29,12 +29,12 @@ Result<ListenerRoute> routeFor(const model::Export& exp, const secrets::SecretRe
   const std::string where = "export " + exp.id;
   auto resolved = resolveSecrets(exp.options, resolver, where);
   if (!resolved.isOk()) return resolved.status();
-  const nlohmann::json listener = resolved->value("listener", nlohmann::json::object());
+  const ferry::Json listener = resolved->value("listener", ferry::Json::object());
   ListenerRoute route;
   route.exportId = exp.id;
   route.topic = exp.id;
   route.path = listener.value("path", std::string());
-  const nlohmann::json auth = listener.value("auth", nlohmann::json::object());
+  const ferry::Json auth = listener.value("auth", ferry::Json::object());
   auto hmac = secretField(auth, "hmacSha256", where);
   if (!hmac.isOk()) return hmac.status();
   auto bearer = secretField(auth, "bearer", where);

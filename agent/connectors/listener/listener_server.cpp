@@ -2,11 +2,11 @@
 
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 
 #include "agent/connectors/listener/listener_auth.h"
 #include "agent/connectors/listener/listener_records.h"
 #include "common/http/http_server.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::listener {
 
@@ -19,13 +19,13 @@ http::HttpResponse problem(int status, std::string title, std::string detail,
   http::HttpResponse r;
   r.status = status;
   r.contentType = "application/problem+json";
-  r.body = nlohmann::json{
+  r.body = ferry::Json{
       {"type", "about:blank"},
       {"title", std::move(title)},
       {"status", status},
       {"detail", std::move(detail)},
       {"instance",
-       path}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+       path}}.dump(-1, ' ', false, ferry::Json::error_handler_t::replace);
   return r;
 }
 
@@ -75,7 +75,7 @@ struct ListenerServer::Impl {
 
   http::HttpResponse handle(const http::HttpRequest& req) const;
   http::HttpResponse appendRecords(const ListenerRoute& route, const std::string& path,
-                                   const std::vector<nlohmann::json>& records) const;
+                                   const std::vector<ferry::Json>& records) const;
 };
 
 http::HttpResponse ListenerServer::Impl::handle(const http::HttpRequest& req) const {
@@ -107,7 +107,7 @@ http::HttpResponse ListenerServer::Impl::handle(const http::HttpRequest& req) co
   if (records->empty()) {
     http::HttpResponse r;
     r.status = 202;
-    r.body = nlohmann::json{{"accepted", 0}, {"seq", nullptr}}.dump();
+    r.body = ferry::Json{{"accepted", 0}, {"seq", nullptr}}.dump();
     return r;
   }
   return appendRecords(route, req.path, *records);
@@ -115,7 +115,7 @@ http::HttpResponse ListenerServer::Impl::handle(const http::HttpRequest& req) co
 
 http::HttpResponse ListenerServer::Impl::appendRecords(
     const ListenerRoute& route, const std::string& path,
-    const std::vector<nlohmann::json>& records) const {
+    const std::vector<ferry::Json>& records) const {
   auto seq = sink->append(route.topic, records);
   if (seq.isOk()) {
     logger.debug("listener page queued", {{"export", route.exportId},
@@ -123,7 +123,7 @@ http::HttpResponse ListenerServer::Impl::appendRecords(
                                           {"records", static_cast<std::uint64_t>(records.size())}});
     http::HttpResponse r;
     r.status = 202;
-    r.body = nlohmann::json{{"accepted", records.size()}, {"seq", *seq}}.dump();
+    r.body = ferry::Json{{"accepted", records.size()}, {"seq", *seq}}.dump();
     return r;
   }
   const Status& st = seq.status();

@@ -2,7 +2,8 @@
 
 #include <cstdio>
 #include <ctime>
-#include <nlohmann/json.hpp>
+
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::listener {
 
@@ -10,7 +11,7 @@ LogQueueSink::LogQueueSink(queue::LogQueue& queue, const Clock& clock)
     : queue_(queue), clock_(clock) {}
 
 Result<std::uint64_t> LogQueueSink::append(const std::string& topic,
-                                           const std::vector<nlohmann::json>& records) {
+                                           const std::vector<ferry::Json>& records) {
   return queue_.append(topic, records, {{"received", utcTimestamp(clock_.now())}});
 }
 

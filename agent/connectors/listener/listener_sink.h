@@ -1,12 +1,12 @@
 #pragma once
 
 #include <cstdint>
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
 #include "agent/queue/log_queue.h"
 #include "common/clock/clock.h"
+#include "common/json/json_fwd.h"
 #include "common/status/result.h"
 
 namespace ferry::agent::connectors::listener {
@@ -20,7 +20,7 @@ class ListenerSink {
   // returns the page's seq once it is stored. kResourceExhausted when the queue is full
   // (nothing stored); any other error also stores nothing.
   virtual Result<std::uint64_t> append(const std::string& topic,
-                                       const std::vector<nlohmann::json>& records) = 0;
+                                       const std::vector<ferry::Json>& records) = 0;
 };
 
 // The agent's sink: LogQueue::append with the progress {"received": "<UTC ISO-8601>"}, the
@@ -30,7 +30,7 @@ class LogQueueSink final : public ListenerSink {
   // `queue` and `clock` must outlive the sink.
   LogQueueSink(queue::LogQueue& queue, const Clock& clock);
   Result<std::uint64_t> append(const std::string& topic,
-                               const std::vector<nlohmann::json>& records) override;
+                               const std::vector<ferry::Json>& records) override;
 
  private:
   queue::LogQueue& queue_;

@@ -2,12 +2,12 @@
 
 #include <mysql.h>
 
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
 #include "agent/connectors/mysql/mysql_errors.h"
 #include "agent/connectors/mysql/mysql_statement.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors {
 
@@ -34,7 +34,7 @@ Status badSetting(const std::string& name, const std::string& problem) {
   return Status::invalidArgument("mysql settings: `" + name + "` " + problem);
 }
 
-Status readText(const nlohmann::json& s, const std::string& name, bool required, std::string& out) {
+Status readText(const ferry::Json& s, const std::string& name, bool required, std::string& out) {
   auto it = s.find(name);
   if (it == s.end() || it->is_null()) {
     return required ? badSetting(name, "is required") : Status::ok();
@@ -44,7 +44,7 @@ Status readText(const nlohmann::json& s, const std::string& name, bool required,
   return Status::ok();
 }
 
-Status readCount(const nlohmann::json& s, const std::string& name, unsigned min, unsigned max,
+Status readCount(const ferry::Json& s, const std::string& name, unsigned min, unsigned max,
                  unsigned& out) {
   auto it = s.find(name);
   if (it == s.end() || it->is_null()) return Status::ok();
@@ -57,7 +57,7 @@ Status readCount(const nlohmann::json& s, const std::string& name, unsigned min,
   return Status::ok();
 }
 
-Result<MysqlSettings> parseSettings(const nlohmann::json& s) {
+Result<MysqlSettings> parseSettings(const ferry::Json& s) {
   if (!s.is_object()) return Status::invalidArgument("mysql settings must be an object");
   MysqlSettings out;
   FERRY_RETURN_IF_ERROR(readText(s, "host", true, out.host));
@@ -223,7 +223,7 @@ class MysqlDriver final : public sql::SqlDriver {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::SqlDriver>> openMysqlDriver(const nlohmann::json& settings) {
+Result<std::unique_ptr<sql::SqlDriver>> openMysqlDriver(const ferry::Json& settings) {
   auto parsed = parseSettings(settings);
   if (!parsed.isOk()) return parsed.status();
   auto driver = std::make_unique<MysqlDriver>(std::move(*parsed));

@@ -1,9 +1,9 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 
 #include "agent/connectors/sql/sql_driver.h"
+#include "common/json/json_fwd.h"
 #include "common/status/result.h"
 
 namespace ferry::agent::connectors {
@@ -15,6 +15,6 @@ namespace ferry::agent::connectors {
 // their meaning (docs/connector-sql.md "mysql"). Fails kInvalidArgument for a malformed
 // setting, kUnavailable when the server cannot be reached, kFailedPrecondition when it
 // refuses the login or lacks the database.
-Result<std::unique_ptr<sql::SqlDriver>> openMysqlDriver(const nlohmann::json& settings);
+Result<std::unique_ptr<sql::SqlDriver>> openMysqlDriver(const ferry::Json& settings);
 
 }  // namespace ferry::agent::connectors

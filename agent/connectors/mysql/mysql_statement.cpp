@@ -27,7 +27,7 @@ struct ParamSlot {
   unsigned long length = 0;
 };
 
-void bindParam(const nlohmann::json& value, ParamSlot& slot, MYSQL_BIND& bind) {
+void bindParam(const ferry::Json& value, ParamSlot& slot, MYSQL_BIND& bind) {
   if (value.is_null()) {
     bind.buffer_type = MYSQL_TYPE_NULL;
   } else if (value.is_boolean()) {
@@ -97,7 +97,7 @@ Kind kindOf(const MYSQL_FIELD& field) {
   return Kind::kText;
 }
 
-nlohmann::json integerJson(std::uint64_t value) {
+ferry::Json integerJson(std::uint64_t value) {
   if (value <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
     return static_cast<std::int64_t>(value);
   }
@@ -173,7 +173,7 @@ class MysqlCursor final : public sql::RowCursor {
     return Status::ok();
   }
 
-  Result<bool> fetch(std::size_t max, std::vector<nlohmann::json>& out) override {
+  Result<bool> fetch(std::size_t max, std::vector<ferry::Json>& out) override {
     for (std::size_t n = 0; n < max; ++n) {
       if (done_) return false;
       const int rc = mysql_stmt_fetch(stmt_.get());
@@ -183,7 +183,7 @@ class MysqlCursor final : public sql::RowCursor {
       }
       if (rc == 1) return statementError(stmt_.get(), "reading a row");
       if (rc == MYSQL_DATA_TRUNCATED) FERRY_RETURN_IF_ERROR(readLongValues());
-      nlohmann::json row = nlohmann::json::object();
+      ferry::Json row = ferry::Json::object();
       for (auto& c : columns_) row[c.name] = decode(c);
       out.push_back(std::move(row));
     }
@@ -232,7 +232,7 @@ class MysqlCursor final : public sql::RowCursor {
     return Status::ok();
   }
 
-  static nlohmann::json decode(const Column& c) {
+  static ferry::Json decode(const Column& c) {
     if (c.isNull || c.kind == Kind::kNull) return nullptr;
     switch (c.kind) {
       case Kind::kSigned: return static_cast<std::int64_t>(c.integer);
@@ -251,7 +251,7 @@ class MysqlCursor final : public sql::RowCursor {
       }
       case Kind::kJson: {
         auto parsed =
-            nlohmann::json::parse(c.bytes.begin(), c.bytes.begin() + c.length, nullptr, false);
+            ferry::Json::parse(c.bytes.begin(), c.bytes.begin() + c.length, nullptr, false);
         if (!parsed.is_discarded()) return parsed;
         return std::string(c.bytes.data(), c.length);
       }

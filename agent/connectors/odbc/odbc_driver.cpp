@@ -9,7 +9,6 @@
 
 #include <cctype>
 #include <cstdint>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -19,6 +18,7 @@
 #include "agent/connectors/odbc/odbc_statement.h"
 #include "agent/connectors/odbc/odbc_text.h"
 #include "agent/connectors/sql/sql_values.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors {
 
@@ -35,7 +35,7 @@ struct OdbcSettings {
   std::optional<std::string> password;
 };
 
-Result<OdbcSettings> parseSettings(const nlohmann::json& s) {
+Result<OdbcSettings> parseSettings(const ferry::Json& s) {
   if (!s.is_object()) return Status::invalidArgument("odbc settings must be an object");
   OdbcSettings out;
   auto text = [&](const char* name, bool required) -> Result<std::optional<std::string>> {
@@ -243,7 +243,7 @@ class OdbcDriver final : public sql::SqlDriver {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::SqlDriver>> openOdbcDriver(const nlohmann::json& settings) {
+Result<std::unique_ptr<sql::SqlDriver>> openOdbcDriver(const ferry::Json& settings) {
   auto parsed = parseSettings(settings);
   if (!parsed.isOk()) return parsed.status();
   auto driver = std::make_unique<OdbcDriver>(std::move(*parsed));

@@ -1,9 +1,9 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json_fwd.hpp>
 
 #include "agent/connectors/sql/sql_driver.h"
+#include "common/json/json_fwd.h"
 #include "common/status/result.h"
 
 namespace ferry::agent::connectors {
@@ -16,6 +16,6 @@ namespace ferry::agent::connectors {
 // (docs/connector-sql.md "odbc"). Fails kInvalidArgument for a malformed setting and with
 // the driver's classification (08xxx kUnavailable, 28xxx kFailedPrecondition, …) when the
 // connection fails; messages never contain the connection string.
-Result<std::unique_ptr<sql::SqlDriver>> openOdbcDriver(const nlohmann::json& settings);
+Result<std::unique_ptr<sql::SqlDriver>> openOdbcDriver(const ferry::Json& settings);
 
 }  // namespace ferry::agent::connectors

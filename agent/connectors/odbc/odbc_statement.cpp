@@ -25,8 +25,7 @@ struct ParamSlot {
   WideString text;
 };
 
-SQLRETURN bindParam(SQLHSTMT stmt, SQLUSMALLINT number, const nlohmann::json& value,
-                    ParamSlot& slot) {
+SQLRETURN bindParam(SQLHSTMT stmt, SQLUSMALLINT number, const ferry::Json& value, ParamSlot& slot) {
   if (value.is_null()) {
     slot.indicator = SQL_NULL_DATA;
     return SQLBindParameter(stmt, number, SQL_PARAM_INPUT, SQL_C_WCHAR, SQL_WVARCHAR, 1, 0, nullptr,
@@ -108,7 +107,7 @@ double widen(float value) {
   return std::strtod(buf, nullptr);
 }
 
-nlohmann::json integerFromText(const std::string& text) {
+ferry::Json integerFromText(const std::string& text) {
   std::int64_t s;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), s);
   if (ec == std::errc() && p == text.data() + text.size()) return s;
@@ -153,7 +152,7 @@ class OdbcCursor final : public sql::RowCursor {
     return Status::ok();
   }
 
-  Result<bool> fetch(std::size_t max, std::vector<nlohmann::json>& out) override {
+  Result<bool> fetch(std::size_t max, std::vector<ferry::Json>& out) override {
     for (std::size_t n = 0; n < max; ++n) {
       if (done_) return false;
       const SQLRETURN rc = SQLFetch(stmt_.get());
@@ -162,7 +161,7 @@ class OdbcCursor final : public sql::RowCursor {
         return false;
       }
       if (!succeeded(rc)) return error("reading a row");
-      nlohmann::json row = nlohmann::json::object();
+      ferry::Json row = ferry::Json::object();
       for (std::size_t i = 0; i < columns_.size(); ++i) {
         auto value = read(static_cast<SQLUSMALLINT>(i + 1), columns_[i]);
         if (!value.isOk()) return value.status();
@@ -219,41 +218,41 @@ class OdbcCursor final : public sql::RowCursor {
     return std::optional<T>(value);
   }
 
-  Result<nlohmann::json> read(SQLUSMALLINT col, const Column& c) {
+  Result<ferry::Json> read(SQLUSMALLINT col, const Column& c) {
     switch (c.kind) {
       case Kind::kReal: {
         auto v = readFixed<float>(col, SQL_C_FLOAT);
         if (!v.isOk()) return v.status();
-        return *v ? sql::numberOrText(widen(**v)) : nlohmann::json();
+        return *v ? sql::numberOrText(widen(**v)) : ferry::Json();
       }
       case Kind::kDouble: {
         auto v = readFixed<double>(col, SQL_C_DOUBLE);
         if (!v.isOk()) return v.status();
-        return *v ? sql::numberOrText(**v) : nlohmann::json();
+        return *v ? sql::numberOrText(**v) : ferry::Json();
       }
       case Kind::kBit: {
         auto v = readFixed<unsigned char>(col, SQL_C_BIT);
         if (!v.isOk()) return v.status();
-        return *v ? nlohmann::json(**v != 0) : nlohmann::json();
+        return *v ? ferry::Json(**v != 0) : ferry::Json();
       }
       case Kind::kTimestamp: {
         auto v = readFixed<SQL_TIMESTAMP_STRUCT>(col, SQL_C_TYPE_TIMESTAMP);
         if (!v.isOk()) return v.status();
-        return *v ? nlohmann::json(timestampText(**v, c)) : nlohmann::json();
+        return *v ? ferry::Json(timestampText(**v, c)) : ferry::Json();
       }
       case Kind::kDate: {
         auto v = readFixed<SQL_DATE_STRUCT>(col, SQL_C_TYPE_DATE);
         if (!v.isOk()) return v.status();
-        if (!*v) return nlohmann::json();
+        if (!*v) return ferry::Json();
         char buf[32];
         std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", (*v)->year, (*v)->month, (*v)->day);
-        return nlohmann::json(buf);
+        return ferry::Json(buf);
       }
       case Kind::kBinary: {
         auto v = readBytes(col, SQL_C_BINARY, 0);
         if (!v.isOk()) return v.status();
-        if (!*v) return nlohmann::json();
-        return nlohmann::json(
+        if (!*v) return ferry::Json();
+        return ferry::Json(
             sql::base64(reinterpret_cast<const unsigned char*>((*v)->data()), (*v)->size()));
       }
       case Kind::kInteger:
@@ -261,20 +260,20 @@ class OdbcCursor final : public sql::RowCursor {
       case Kind::kAscii: {
         auto v = readBytes(col, SQL_C_CHAR, 1);
         if (!v.isOk()) return v.status();
-        if (!*v) return nlohmann::json();
-        return c.kind == Kind::kInteger ? integerFromText(**v) : nlohmann::json(std::move(**v));
+        if (!*v) return ferry::Json();
+        return c.kind == Kind::kInteger ? integerFromText(**v) : ferry::Json(std::move(**v));
       }
       default: {
         auto v = readBytes(col, SQL_C_WCHAR, sizeof(SQLWCHAR));
         if (!v.isOk()) return v.status();
-        if (!*v) return nlohmann::json();
+        if (!*v) return ferry::Json();
         std::string text = toUtf8(reinterpret_cast<const SQLWCHAR*>((*v)->data()),
                                   (*v)->size() / sizeof(SQLWCHAR));
         if (c.kind == Kind::kJson) {
-          auto parsed = nlohmann::json::parse(text, nullptr, false);
+          auto parsed = ferry::Json::parse(text, nullptr, false);
           if (!parsed.is_discarded()) return parsed;
         }
-        return nlohmann::json(std::move(text));
+        return ferry::Json(std::move(text));
       }
     }
   }

@@ -21,7 +21,7 @@ int hexDigit(char c) {
   return -1;
 }
 
-nlohmann::json bytea(std::string_view text) {
+ferry::Json bytea(std::string_view text) {
   // bytea_output = hex (the default since 9.0): "\x0a0b…".
   if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') return std::string(text);
   std::vector<unsigned char> bytes;
@@ -50,7 +50,7 @@ std::string isoTimestamp(std::string_view text, bool withZone) {
   return out;
 }
 
-nlohmann::json pgValue(Oid oid, std::string_view text) {
+ferry::Json pgValue(Oid oid, std::string_view text) {
   switch (oid) {
     case kBool: return text == "t";
     case kInt2:
@@ -72,7 +72,7 @@ nlohmann::json pgValue(Oid oid, std::string_view text) {
     case kNumeric: return std::string(text);  // exact: a decimal is its text
     case kJson:
     case kJsonb: {
-      auto parsed = nlohmann::json::parse(text, nullptr, false);
+      auto parsed = ferry::Json::parse(text, nullptr, false);
       if (parsed.is_discarded()) return std::string(text);
       return parsed;
     }
@@ -83,7 +83,7 @@ nlohmann::json pgValue(Oid oid, std::string_view text) {
   }
 }
 
-void appendCopyValue(std::string& out, const nlohmann::json& value) {
+void appendCopyValue(std::string& out, const ferry::Json& value) {
   if (value.is_null()) {
     out += "\\N";
     return;

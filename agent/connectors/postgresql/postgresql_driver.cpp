@@ -61,7 +61,7 @@ class PgCursor final : public sql::RowCursor {
   PgCursor(PostgresqlDriver& driver, std::string name, bool ownsTransaction)
       : driver_(driver), name_(std::move(name)), ownsTransaction_(ownsTransaction) {}
   ~PgCursor() override;
-  Result<bool> fetch(std::size_t max, std::vector<nlohmann::json>& out) override;
+  Result<bool> fetch(std::size_t max, std::vector<ferry::Json>& out) override;
 
  private:
   PostgresqlDriver& driver_;
@@ -73,7 +73,7 @@ class PgCursor final : public sql::RowCursor {
 
 class PostgresqlDriver final : public sql::SqlDriver {
  public:
-  explicit PostgresqlDriver(const nlohmann::json& s) {
+  explicit PostgresqlDriver(const ferry::Json& s) {
     conninfo_ = keyword("host", s.value("host", "")) +
                 keyword("port", std::to_string(s.value("port", 5432))) +
                 keyword("dbname", s.value("database", "")) + keyword("user", s.value("user", "")) +
@@ -207,17 +207,16 @@ class PostgresqlDriver final : public sql::SqlDriver {
                "writing the page");
   }
 
-  Result<std::vector<nlohmann::json>> queryAll(const std::string& sql,
-                                               const Params& params) override {
+  Result<std::vector<ferry::Json>> queryAll(const std::string& sql, const Params& params) override {
     auto result = exec(sql, params, "query");
     if (!result.isOk()) return result.status();
-    std::vector<nlohmann::json> rows;
+    std::vector<ferry::Json> rows;
     appendRows(result->get(), rows);
     return rows;
   }
 
   // Converts every row of a text-format result.
-  static void appendRows(const PGresult* r, std::vector<nlohmann::json>& out) {
+  static void appendRows(const PGresult* r, std::vector<ferry::Json>& out) {
     const int fields = PQnfields(r);
     std::vector<std::string> names;
     std::vector<Oid> types;
@@ -228,7 +227,7 @@ class PostgresqlDriver final : public sql::SqlDriver {
     const sql::RecordShape shape(std::move(names));
     const int rows = PQntuples(r);
     for (int i = 0; i < rows; ++i) {
-      out.push_back(shape.build([&](std::size_t column) -> nlohmann::json {
+      out.push_back(shape.build([&](std::size_t column) -> ferry::Json {
         const int c = static_cast<int>(column);
         if (PQgetisnull(r, i, c)) return nullptr;
         return postgresql::pgValue(
@@ -342,7 +341,7 @@ PgCursor::~PgCursor() {
   if (ownsTransaction_) (void)driver_.commit();
 }
 
-Result<bool> PgCursor::fetch(std::size_t max, std::vector<nlohmann::json>& out) {
+Result<bool> PgCursor::fetch(std::size_t max, std::vector<ferry::Json>& out) {
   if (done_ || max == 0) return !done_;
   auto result =
       driver_.exec("FETCH " + std::to_string(max) + " FROM " + name_, {}, "fetching rows");
@@ -359,7 +358,7 @@ Result<bool> PgCursor::fetch(std::size_t max, std::vector<nlohmann::json>& out) 
 
 }  // namespace
 
-Result<std::unique_ptr<sql::SqlDriver>> openPostgresqlDriver(const nlohmann::json& settings) {
+Result<std::unique_ptr<sql::SqlDriver>> openPostgresqlDriver(const ferry::Json& settings) {
   auto driver = std::make_unique<PostgresqlDriver>(settings);
   FERRY_RETURN_IF_ERROR(driver->open());
   return std::unique_ptr<sql::SqlDriver>(std::move(driver));

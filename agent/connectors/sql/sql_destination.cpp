@@ -51,7 +51,7 @@ class SqlDestination final : public Destination {
     return again.isOk() ? Status::ok() : created.status();
   }
 
-  PageWrite write(const PageId& page, const std::vector<nlohmann::json>& rows) override {
+  PageWrite write(const PageId& page, const std::vector<ferry::Json>& rows) override {
     return writeTogether({{page, &rows}}).front();
   }
 
@@ -103,7 +103,7 @@ class SqlDestination final : public Destination {
     auto covered = readCheckpoint(pages.front().page);
     if (!covered.isOk()) return abortAll(covered.status());
 
-    std::vector<const nlohmann::json*> valid;
+    std::vector<const ferry::Json*> valid;
     std::vector<std::size_t> validIndex;  // index of each valid row in its page
     bool anyNew = false;
     for (std::size_t p = 0; p < pages.size(); ++p) {
@@ -173,7 +173,7 @@ class SqlDestination final : public Destination {
     return w;
   }
 
-  std::string checkRow(const nlohmann::json& row) {
+  std::string checkRow(const ferry::Json& row) {
     if (!row.is_object()) return "the row to write is not an object (a mapping must produce one)";
     if (row.empty()) return "the row to write has no columns";
     // Rows of a page mostly share one set of columns: names checked for the last row's set
@@ -195,7 +195,7 @@ class SqlDestination final : public Destination {
     return "";
   }
 
-  static bool sameColumns(const nlohmann::json& row, const std::vector<std::string>& columns) {
+  static bool sameColumns(const ferry::Json& row, const std::vector<std::string>& columns) {
     if (row.size() != columns.size()) return false;
     std::size_t i = 0;
     for (const auto& [column, value] : row.items()) {
@@ -204,17 +204,17 @@ class SqlDestination final : public Destination {
     return true;
   }
 
-  static std::vector<std::string> columnsOf(const nlohmann::json& row) {
+  static std::vector<std::string> columnsOf(const ferry::Json& row) {
     std::vector<std::string> columns;
     columns.reserve(row.size());
     for (const auto& [column, value] : row.items()) columns.push_back(column);
     return columns;  // nlohmann objects iterate in sorted key order
   }
 
-  Status writeBulk(const std::vector<const nlohmann::json*>& rows) {
+  Status writeBulk(const std::vector<const ferry::Json*>& rows) {
     // One bulk write per shape, so a column a row leaves out keeps its default there.
-    std::map<std::vector<std::string>, std::vector<const nlohmann::json*>> shapes;
-    std::vector<const nlohmann::json*>* last = nullptr;
+    std::map<std::vector<std::string>, std::vector<const ferry::Json*>> shapes;
+    std::vector<const ferry::Json*>* last = nullptr;
     const std::vector<std::string>* lastColumns = nullptr;
     for (const auto* row : rows) {
       // Rows of a page mostly share one shape: compare with the last one before building a key.
@@ -239,7 +239,7 @@ class SqlDestination final : public Destination {
     return Status::ok();
   }
 
-  Status writeRowByRow(const std::vector<const nlohmann::json*>& rows,
+  Status writeRowByRow(const std::vector<const ferry::Json*>& rows,
                        const std::vector<std::size_t>& indexes,
                        std::vector<RecordFailure>& failures) {
     const std::string savepoint = "ferry_row";
@@ -257,7 +257,7 @@ class SqlDestination final : public Destination {
     return Status::ok();
   }
 
-  Status writeOne(const nlohmann::json& row) {
+  Status writeOne(const ferry::Json& row) {
     const std::vector<std::string> columns = columnsOf(row);
     if (mode_ == Mode::kInsert) return insertOne(row, columns, {});
     if (mode_ == Mode::kUpsert && driver_->upsertStyle() != UpsertStyle::kUpdateThenInsert) {
@@ -272,20 +272,19 @@ class SqlDestination final : public Destination {
     if (!exists.isOk()) return exists.status();
     if (*exists) return Status::ok();
     if (mode_ == Mode::kUpsert) return insertOne(row, columns, {});
-    nlohmann::json key = nlohmann::json::object();
+    ferry::Json key = ferry::Json::object();
     for (const auto& k : keys_) key[k] = row.at(k);
     return Status::invalidArgument("no row with key " + key.dump() + " to update");
   }
 
-  Status insertOne(const nlohmann::json& row, const std::vector<std::string>& columns,
+  Status insertOne(const ferry::Json& row, const std::vector<std::string>& columns,
                    const std::vector<std::string>& upsertKeys) {
     Params params;
     for (const auto& c : columns) params.push_back(row.at(c));
     return driver_->execute(driver_->insertSql(table_, columns, 1, upsertKeys), params).status();
   }
 
-  Result<std::int64_t> updateOne(const nlohmann::json& row,
-                                 const std::vector<std::string>& columns) {
+  Result<std::int64_t> updateOne(const ferry::Json& row, const std::vector<std::string>& columns) {
     Params params;
     std::string sql = "UPDATE " + table_ + " SET ";
     bool first = true;
@@ -304,7 +303,7 @@ class SqlDestination final : public Destination {
     return driver_->execute(sql, params);
   }
 
-  std::string whereKeys(const nlohmann::json& row, Params& params) const {
+  std::string whereKeys(const ferry::Json& row, Params& params) const {
     std::string sql = " WHERE ";
     for (std::size_t k = 0; k < keys_.size(); ++k) {
       sql += (k ? " AND " : "") + driver_->quoteIdentifier(keys_[k]) + " = " +
@@ -314,7 +313,7 @@ class SqlDestination final : public Destination {
     return sql;
   }
 
-  Result<bool> rowExists(const nlohmann::json& row) {
+  Result<bool> rowExists(const ferry::Json& row) {
     Params params;
     std::string sql = "SELECT 1 AS found FROM " + table_ + whereKeys(row, params);
     auto found = driver_->queryAll(sql, params);
@@ -340,9 +339,9 @@ class SqlDestination final : public Destination {
   }
 
   Status writeCheckpoint(const PageId& page) {
-    nlohmann::json row = {{"queue_id", page.queueId},   {"flow_id", page.flowId},
-                          {"import_id", page.importId}, {"topic", page.topic},
-                          {"last_seq", page.seq},       {"updated_at", utcNow()}};
+    ferry::Json row = {{"queue_id", page.queueId},   {"flow_id", page.flowId},
+                       {"import_id", page.importId}, {"topic", page.topic},
+                       {"last_seq", page.seq},       {"updated_at", utcNow()}};
     const std::vector<std::string> keys = {"queue_id", "flow_id", "import_id", "topic"};
     const std::vector<std::string> columns = columnsOf(row);
     if (driver_->upsertStyle() != UpsertStyle::kUpdateThenInsert) {

@@ -4,12 +4,11 @@
 
 namespace ferry::agent::connectors::sql {
 
-Result<std::vector<nlohmann::json>> SqlDriver::queryAll(const std::string& sql,
-                                                        const Params& params) {
+Result<std::vector<ferry::Json>> SqlDriver::queryAll(const std::string& sql, const Params& params) {
   constexpr std::size_t kChunk = 1000;
   auto cursor = query(sql, params, kChunk);
   if (!cursor.isOk()) return cursor.status();
-  std::vector<nlohmann::json> rows;
+  std::vector<ferry::Json> rows;
   while (true) {
     auto more = (*cursor)->fetch(kChunk, rows);
     if (!more.isOk()) return more.status();

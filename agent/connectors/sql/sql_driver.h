@@ -3,11 +3,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/json/json.h"
 #include "common/status/result.h"
 
 // One open connection to a SQL database, as the shared SQL connector logic (sql_source,
@@ -30,7 +30,7 @@ namespace ferry::agent::connectors::sql {
 
 // Values bound to placeholders, in order: JSON null, boolean, integer, number and string
 // bind as such; objects and arrays bind as their JSON text.
-using Params = std::vector<nlohmann::json>;
+using Params = std::vector<ferry::Json>;
 
 // A streaming result. Rows are JSON objects keyed by column name with faithful types
 // (docs/connector-sql.md "Types"): integers, decimals as strings, booleans, null,
@@ -40,7 +40,7 @@ class RowCursor {
   virtual ~RowCursor() = default;
   // Appends up to `max` rows to `out`; returns false once the result is exhausted (rows
   // may still have been appended by that call).
-  virtual Result<bool> fetch(std::size_t max, std::vector<nlohmann::json>& out) = 0;
+  virtual Result<bool> fetch(std::size_t max, std::vector<ferry::Json>& out) = 0;
 };
 
 // How an engine expresses "insert or update on key".
@@ -57,7 +57,7 @@ struct BulkWrite {
   std::vector<std::string> keys;     // unquoted key columns (upsert); empty for insert
   bool upsert = false;
   // Objects whose keys are exactly `columns` (nlohmann objects iterate in that sorted order).
-  const std::vector<const nlohmann::json*>* rows = nullptr;
+  const std::vector<const ferry::Json*>* rows = nullptr;
 };
 
 class SqlDriver {
@@ -88,8 +88,7 @@ class SqlDriver {
   // Runs a query whose result is small (a checkpoint, a page's lookup rows) and returns all
   // its rows. The default reads through query(); engines with a cheaper one-shot path
   // (PostgreSQL: no cursor round trips) override it.
-  virtual Result<std::vector<nlohmann::json>> queryAll(const std::string& sql,
-                                                       const Params& params);
+  virtual Result<std::vector<ferry::Json>> queryAll(const std::string& sql, const Params& params);
   // The fast path for a page: multi-row INSERT (… upsert) statements by default; engines
   // with a faster bulk interface (PostgreSQL COPY) override it. Runs inside the caller's
   // transaction.

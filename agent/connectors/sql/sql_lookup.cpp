@@ -14,7 +14,7 @@ namespace {
 
 // The text a value matches by: strings as they are, integral numbers without a fraction,
 // everything else as JSON.
-std::string matchText(const nlohmann::json& v) {
+std::string matchText(const ferry::Json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_number_float()) {
     double d = v.get<double>();
@@ -36,8 +36,8 @@ class KeyedRows final : public transform::LookupRows {
   KeyedRows(std::string lookupId, const std::vector<Binding>* bindings)
       : lookupId_(std::move(lookupId)), bindings_(bindings) {}
 
-  const std::vector<nlohmann::json>* rowsFor(const std::string& lookupId,
-                                             const nlohmann::json& record) const override {
+  const std::vector<ferry::Json>* rowsFor(const std::string& lookupId,
+                                          const ferry::Json& record) const override {
     if (lookupId != lookupId_) return nullptr;
     auto key = keyOf(*bindings_, record);
     if (!key) return &empty_;
@@ -46,10 +46,10 @@ class KeyedRows final : public transform::LookupRows {
   }
 
   static std::optional<std::string> keyOf(const std::vector<Binding>& bindings,
-                                          const nlohmann::json& record) {
+                                          const ferry::Json& record) {
     std::string key;
     for (const auto& b : bindings) {
-      const nlohmann::json* v = b.path.find(record);
+      const ferry::Json* v = b.path.find(record);
       if (v == nullptr || v->is_null()) return std::nullopt;
       if (!key.empty()) key += '\x1f';
       key += matchText(*v);
@@ -57,13 +57,13 @@ class KeyedRows final : public transform::LookupRows {
     return key;
   }
 
-  std::unordered_map<std::string, std::vector<nlohmann::json>>& rows() { return rows_; }
+  std::unordered_map<std::string, std::vector<ferry::Json>>& rows() { return rows_; }
 
  private:
   std::string lookupId_;
   const std::vector<Binding>* bindings_;
-  std::unordered_map<std::string, std::vector<nlohmann::json>> rows_;
-  const std::vector<nlohmann::json> empty_;
+  std::unordered_map<std::string, std::vector<ferry::Json>> rows_;
+  const std::vector<ferry::Json> empty_;
 };
 
 class SqlLookup final : public LookupSource {
@@ -77,7 +77,7 @@ class SqlLookup final : public LookupSource {
         fields_(std::move(fields)),
         query_(std::move(query)) {}
 
-  Fetched fetch(const std::vector<nlohmann::json>& records) override {
+  Fetched fetch(const std::vector<ferry::Json>& records) override {
     Fetched out;
     if (broken_) {
       Status reopened = driver_->reconnect();
@@ -89,12 +89,12 @@ class SqlLookup final : public LookupSource {
     }
     auto rows = std::make_unique<KeyedRows>(id_, &bindings_);
     // Distinct keys with the values that produce them, in first-seen order.
-    std::vector<std::pair<std::string, std::vector<nlohmann::json>>> keys;
+    std::vector<std::pair<std::string, std::vector<ferry::Json>>> keys;
     std::set<std::string> seen;
     for (const auto& record : records) {
       auto key = KeyedRows::keyOf(bindings_, record);
       if (!key || !seen.insert(*key).second) continue;
-      std::vector<nlohmann::json> values;
+      std::vector<ferry::Json> values;
       for (const auto& b : bindings_) values.push_back(*b.path.find(record));
       keys.emplace_back(*key, std::move(values));
     }
@@ -109,7 +109,7 @@ class SqlLookup final : public LookupSource {
   }
 
  private:
-  Status fetchMatching(const std::vector<std::pair<std::string, std::vector<nlohmann::json>>>& keys,
+  Status fetchMatching(const std::vector<std::pair<std::string, std::vector<ferry::Json>>>& keys,
                        KeyedRows& rows) {
     const std::size_t perKey = bindings_.size();
     constexpr std::size_t kMaxKeysPerQuery = 500;
@@ -150,7 +150,7 @@ class SqlLookup final : public LookupSource {
           where += ")";
         }
       }
-      std::vector<nlohmann::json> fetched;
+      std::vector<ferry::Json> fetched;
       FERRY_RETURN_IF_ERROR(readAll(select + where, params, fetched));
       for (auto& row : fetched) {
         std::string key;
@@ -166,15 +166,15 @@ class SqlLookup final : public LookupSource {
     return Status::ok();
   }
 
-  Status fetchPerKey(const std::vector<std::pair<std::string, std::vector<nlohmann::json>>>& keys,
+  Status fetchPerKey(const std::vector<std::pair<std::string, std::vector<ferry::Json>>>& keys,
                      KeyedRows& rows) {
     for (const auto& [key, values] : keys) {
-      nlohmann::json named = nlohmann::json::object();
+      ferry::Json named = ferry::Json::object();
       for (std::size_t b = 0; b < bindings_.size(); ++b) named[bindings_[b].name] = values[b];
       Params params;
       auto sql = bindNamedParameters(*driver_, query_, named, params, "lookup " + id_);
       if (!sql.isOk()) return sql.status();
-      std::vector<nlohmann::json> fetched;
+      std::vector<ferry::Json> fetched;
       FERRY_RETURN_IF_ERROR(readAll(*sql, params, fetched));
       auto& slot = rows.rows()[key];
       for (auto& row : fetched) slot.push_back(project(std::move(row)));
@@ -182,19 +182,19 @@ class SqlLookup final : public LookupSource {
     return Status::ok();
   }
 
-  Status readAll(const std::string& sql, const Params& params, std::vector<nlohmann::json>& out) {
+  Status readAll(const std::string& sql, const Params& params, std::vector<ferry::Json>& out) {
     auto rows = driver_->queryAll(sql, params);
     if (!rows.isOk()) return rows.status();
     out = std::move(*rows);
     return Status::ok();
   }
 
-  nlohmann::json project(nlohmann::json row) const {
+  ferry::Json project(ferry::Json row) const {
     if (fields_.empty()) return row;
-    nlohmann::json out = nlohmann::json::object();
+    ferry::Json out = ferry::Json::object();
     for (const auto& f : fields_) {
       auto v = row.find(f);
-      out[f] = v == row.end() ? nlohmann::json() : std::move(*v);
+      out[f] = v == row.end() ? ferry::Json() : std::move(*v);
     }
     return out;
   }

@@ -63,7 +63,7 @@ Result<std::string> quoteColumn(const SqlDriver& driver, std::string_view column
 }
 
 Result<std::string> bindNamedParameters(const SqlDriver& driver, const std::string& sql,
-                                        const nlohmann::json& values, Params& params,
+                                        const ferry::Json& values, Params& params,
                                         std::string_view what) {
   std::string out;
   std::size_t copied = 0;

@@ -26,7 +26,7 @@ Result<std::string> quoteColumn(const SqlDriver& driver, std::string_view column
 // comments or `::` casts) into the driver's placeholders and appends the bound values to
 // `params` in order. kInvalidArgument naming a parameter that `values` lacks.
 Result<std::string> bindNamedParameters(const SqlDriver& driver, const std::string& sql,
-                                        const nlohmann::json& values, Params& params,
+                                        const ferry::Json& values, Params& params,
                                         std::string_view what);
 
 }  // namespace ferry::agent::connectors::sql

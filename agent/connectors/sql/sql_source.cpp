@@ -11,11 +11,11 @@ class SqlSource final : public Source {
   SqlSource(std::unique_ptr<SqlDriver> driver, const model::Export& spec)
       : driver_(std::move(driver)), spec_(spec) {}
 
-  Outcome open(const nlohmann::json& progress) override {
+  Outcome open(const ferry::Json& progress) override {
     cursor_.reset();
-    boundary_ = nlohmann::json();
+    boundary_ = ferry::Json();
     pastBoundary_ = true;
-    nlohmann::json values = nlohmann::json::object();
+    ferry::Json values = ferry::Json::object();
     if (spec_.delta) {
       if (progress.is_object() && progress.contains("field")) {
         values["since"] = progress["field"];
@@ -48,7 +48,7 @@ class SqlSource final : public Source {
       return Outcome::fatal(
           Status::failedPrecondition("export " + spec_.id + ": next() before open()"));
     const std::size_t pageSize = static_cast<std::size_t>(spec_.pageSize);
-    std::vector<nlohmann::json> rows;
+    std::vector<ferry::Json> rows;
     rows.reserve(pageSize);
     // Rows dropped at the boundary do not count towards the page, so keep fetching until
     // the page is full or the result ends.
@@ -72,7 +72,7 @@ class SqlSource final : public Source {
     }
     ExportPage out;
     if (spec_.delta) {
-      const nlohmann::json& last = rows.back();
+      const ferry::Json& last = rows.back();
       auto field = last.find(spec_.delta->field);
       if (field == last.end()) {
         return Outcome::fatal(
@@ -98,7 +98,7 @@ class SqlSource final : public Source {
  private:
   // Drops, from rows[from..], the rows at the start of the result that the previous read
   // already exported: field equal to the watermark and key not above its key.
-  Status dropExported(std::vector<nlohmann::json>& rows, std::size_t from) {
+  Status dropExported(std::vector<ferry::Json>& rows, std::size_t from) {
     const auto& field = spec_.delta->field;
     const auto& key = spec_.delta->key;
     std::size_t keep = from;
@@ -125,14 +125,14 @@ class SqlSource final : public Source {
   std::unique_ptr<SqlDriver> driver_;
   model::Export spec_;
   std::unique_ptr<RowCursor> cursor_;
-  nlohmann::json boundary_;
+  ferry::Json boundary_;
   bool pastBoundary_ = true;
   bool exhausted_ = false;
 };
 
 }  // namespace
 
-int compareWatermarkValues(const nlohmann::json& a, const nlohmann::json& b) {
+int compareWatermarkValues(const ferry::Json& a, const ferry::Json& b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_number_integer() && b.is_number_integer()) {
       auto x = a.get<std::int64_t>();

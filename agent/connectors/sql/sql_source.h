@@ -19,6 +19,6 @@ std::unique_ptr<Source> makeSqlSource(std::unique_ptr<SqlDriver> driver, const m
 // types by their JSON text; -1, 0, 1. Keys the database orders differently (a collation
 // other than bytewise for text keys) must be integers or use a bytewise collation
 // (docs/connector-sql.md).
-int compareWatermarkValues(const nlohmann::json& a, const nlohmann::json& b);
+int compareWatermarkValues(const ferry::Json& a, const ferry::Json& b);
 
 }  // namespace ferry::agent::connectors::sql

@@ -7,13 +7,13 @@
 
 namespace ferry::agent::connectors::sql {
 
-std::string bindText(const nlohmann::json& value) {
+std::string bindText(const ferry::Json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   return value.dump();
 }
 
-nlohmann::json numberOrText(double value) {
+ferry::Json numberOrText(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
   return value;

@@ -81,7 +81,7 @@ class SqliteCursor final : public sql::RowCursor {
     }
   }
 
-  Result<bool> fetch(std::size_t max, std::vector<nlohmann::json>& out) override {
+  Result<bool> fetch(std::size_t max, std::vector<ferry::Json>& out) override {
     for (std::size_t i = 0; i < max; ++i) {
       if (done_) return false;
       int rc = sqlite3_step(stmt_.get());
@@ -103,7 +103,7 @@ class SqliteCursor final : public sql::RowCursor {
     return names;
   }
 
-  nlohmann::json value(int c) const {
+  ferry::Json value(int c) const {
     sqlite3_stmt* s = stmt_.get();
     switch (sqlite3_column_type(s, c)) {
       case SQLITE_NULL: return nullptr;
@@ -134,7 +134,7 @@ class SqliteCursor final : public sql::RowCursor {
 
 class SqliteDriver final : public sql::SqlDriver {
  public:
-  explicit SqliteDriver(const nlohmann::json& settings)
+  explicit SqliteDriver(const ferry::Json& settings)
       : path_(settings.value("path", std::string())),
         busyTimeoutMs_(settings.value("busyTimeoutMs", 5000)) {}
 
@@ -209,7 +209,7 @@ class SqliteDriver final : public sql::SqlDriver {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::SqlDriver>> openSqliteDriver(const nlohmann::json& settings) {
+Result<std::unique_ptr<sql::SqlDriver>> openSqliteDriver(const ferry::Json& settings) {
   auto driver = std::make_unique<SqliteDriver>(settings);
   FERRY_RETURN_IF_ERROR(driver->open());
   return std::unique_ptr<sql::SqlDriver>(std::move(driver));

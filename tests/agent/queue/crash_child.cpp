@@ -10,7 +10,7 @@
 #include "agent/queue/log_queue.h"
 
 using ferry::agent::queue::LogQueue;
-using nlohmann::json;
+using json = ferry::Json;
 
 namespace {
 

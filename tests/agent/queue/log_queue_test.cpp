@@ -10,7 +10,7 @@
 namespace ferry::agent::queue {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::TempDir;
 
 std::unique_ptr<LogQueue> openQueue(const std::string& dir, std::int64_t quota = 1 << 30) {

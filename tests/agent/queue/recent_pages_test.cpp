@@ -11,7 +11,7 @@
 namespace ferry::agent::queue {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 RecentPages::Records records(int n) {
   std::vector<json> out;

@@ -4,8 +4,8 @@
 #include <sqlite3.h>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -13,7 +13,7 @@
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 TEST(BackpressureTest, AFullQueuePausesTheExportAndLosesNothing) {
   testing::TempDir dir;

@@ -9,10 +9,10 @@
 #include <signal.h>
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "common/json/json.h"
 #include "tests/support/database_servers.h"
 #include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
@@ -21,7 +21,7 @@
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 const std::string kAgent = FERRY_AGENT_BIN;
 constexpr int kRows = 200000;

@@ -5,9 +5,9 @@
 #include <signal.h>
 #include <sqlite3.h>
 
-#include <nlohmann/json.hpp>
 #include <thread>
 
+#include "common/json/json.h"
 #include "tests/support/database_servers.h"
 #include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
@@ -16,7 +16,7 @@
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 const std::string kAgent = FERRY_AGENT_BIN;
 constexpr int kRows = 1000000;  // long enough (seconds) to be cut off in the middle

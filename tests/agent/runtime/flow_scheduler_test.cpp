@@ -1,9 +1,8 @@
 // The scheduler on a fake clock: no sleeping.
 #include "agent/runtime/flow_scheduler.h"
+#include "common/json/json.h"
 
 #include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
 
 namespace ferry::agent::runtime {
 namespace {
@@ -22,7 +21,7 @@ class FakeClock final : public Clock {
   TimePoint now_ = TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 11 / 30));
 };
 
-model::Flow flow(const std::string& id, const nlohmann::json& schedule) {
+model::Flow flow(const std::string& id, const ferry::Json& schedule) {
   model::Flow f;
   f.id = id;
   Problems problems;

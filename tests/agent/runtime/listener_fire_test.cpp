@@ -10,10 +10,10 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <atomic>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
+#include "common/json/json.h"
 #include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -21,7 +21,7 @@
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 const std::string kAgent = FERRY_AGENT_BIN;
 constexpr int kThreads = 4;

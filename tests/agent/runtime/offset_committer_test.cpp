@@ -12,7 +12,7 @@
 namespace ferry::agent::runtime {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::unique_ptr<queue::LogQueue> openQueue(const std::string& dir) {
   queue::LogQueue::Options o;

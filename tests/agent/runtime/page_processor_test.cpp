@@ -11,7 +11,7 @@
 namespace ferry::agent::runtime {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 // Refuses rows whose id is in `refused`; reports pages listed in `held` as already written.
 class FakeDestination final : public connectors::Destination {

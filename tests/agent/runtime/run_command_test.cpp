@@ -4,9 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json/json.h"
 #include "tests/support/database_servers.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -14,7 +14,7 @@
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::runProcess;
 
 const std::string kAgent = FERRY_AGENT_BIN;

@@ -4,10 +4,10 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "agent/queue/outbox.h"
+#include "common/json/json.h"
 #include "common/protocol/messages.h"
 #include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
@@ -16,7 +16,7 @@
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::runProcess;
 
 const std::string kAgent = FERRY_AGENT_BIN;

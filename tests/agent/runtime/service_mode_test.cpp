@@ -9,10 +9,10 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
+#include "common/json/json.h"
 #include "tests/support/sqlite_file.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
@@ -20,7 +20,7 @@
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 const std::string kAgent = FERRY_AGENT_BIN;
 

@@ -13,7 +13,7 @@
 namespace ferry::agent::sync {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::FakeTransport;
 using testing::TempDir;
 

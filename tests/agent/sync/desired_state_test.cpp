@@ -8,7 +8,7 @@
 namespace ferry::agent::sync {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::TempDir;
 
 TEST(DesiredStateTest, AFreshStateHasAppliedNothingAndJudgesPayloads) {

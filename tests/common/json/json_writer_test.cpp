@@ -4,12 +4,12 @@
 
 #include <limits>
 
-#include <nlohmann/json.hpp>
+#include "common/json/json.h"
 
 namespace ferry::json {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::string written(const std::function<void(JsonWriter&)>& build) {
   JsonWriter w(4);  // small on purpose: the buffer has to grow

@@ -2,16 +2,16 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json/json.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::runProcess;
 using testing::TempDir;
 

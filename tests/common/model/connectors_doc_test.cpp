@@ -3,16 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json/json.h"
 #include "common/model/connector_descriptor.h"
 #include "common/model/validate.h"
 
 namespace ferry::model {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 TEST(ConnectorsDocTest, CommittedPageMatchesTheDescriptors) {
   std::string path = std::string(FERRY_SOURCE_DIR) + "/docs/connectors.md";

@@ -7,7 +7,7 @@
 namespace ferry::model {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 Definitions parse(const json& doc) {
   auto r = parseDefinitions(doc);

@@ -4,13 +4,13 @@
 
 namespace ferry::model::testutil {
 
-nlohmann::json designExample() {
+ferry::Json designExample() {
   std::ifstream in(std::string(FERRY_SOURCE_DIR) + "/tests/common/model/data/design-example.json");
-  return nlohmann::json::parse(in);
+  return ferry::Json::parse(in);
 }
 
-nlohmann::json smallDocument() {
-  return nlohmann::json::parse(R"({"resources": [
+ferry::Json smallDocument() {
+  return ferry::Json::parse(R"({"resources": [
     {"kind": "connection", "id": "db", "type": "sqlite", "settings": {"path": "/tmp/x.db"}},
     {"kind": "connection", "id": "files", "type": "file", "settings": {"root": "/data"}},
     {"kind": "export", "id": "rows", "connection": "db", "type": "query",
@@ -27,7 +27,7 @@ nlohmann::json smallDocument() {
   ]})");
 }
 
-std::string problemsText(const nlohmann::json& doc, const ValidationOptions& options) {
+std::string problemsText(const ferry::Json& doc, const ValidationOptions& options) {
   return formatProblems(validateDefinitions(doc, options));
 }
 

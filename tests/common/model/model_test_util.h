@@ -1,20 +1,20 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json/json.h"
 #include "common/model/validate.h"
 
 namespace ferry::model::testutil {
 
 // DESIGN.md's full example (tests/common/model/data/design-example.json).
-nlohmann::json designExample();
+ferry::Json designExample();
 
 // A small valid document: connections `db` (sqlite) and `files` (file), export `rows`,
 // import `out`, lookup `names`, integration `app`, flow `copy`.
-nlohmann::json smallDocument();
+ferry::Json smallDocument();
 
 // Every problem, one per line ("<pointer>: [warning: ]<message>").
-std::string problemsText(const nlohmann::json& doc, const ValidationOptions& options = {});
+std::string problemsText(const ferry::Json& doc, const ValidationOptions& options = {});
 
 }  // namespace ferry::model::testutil

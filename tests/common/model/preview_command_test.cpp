@@ -5,17 +5,17 @@
 
 #include <filesystem>
 
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
 
+#include "common/json/json.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
 namespace ferry {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::runProcess;
 using testing::TempDir;
 

@@ -7,7 +7,7 @@
 namespace ferry::model {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testutil::problemsText;
 using testutil::smallDocument;
 

@@ -5,7 +5,7 @@
 namespace ferry::protocol {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::string envelope(json patch = json::object()) {
   json e = {{"agent", "a1"},
@@ -108,7 +108,7 @@ TEST(ReportedDesiredTest, RoundTripsAndErrors) {
   EXPECT_EQ(back->stats, r.stats);
   EXPECT_EQ(back->flows, r.flows);
   r.rejectedVersion = 0;  // nothing rejected: neither key is sent
-  auto doc = nlohmann::json::parse(serialize(r));
+  auto doc = ferry::Json::parse(serialize(r));
   EXPECT_FALSE(doc.contains("rejectedVersion"));
   EXPECT_FALSE(doc.contains("error"));
   EXPECT_EQ(
@@ -121,13 +121,11 @@ TEST(ReportedDesiredTest, RoundTripsAndErrors) {
   EXPECT_EQ(parseReported(R"({"appliedVersion":1,"epoch":"e"})").status().message(),
             "reported: missing 'agentVersion'");
 
-  EXPECT_EQ(parseDesiredHeader(nlohmann::json::parse(R"({"version":2,"resources":[]})"))->version,
-            2);
-  EXPECT_EQ(parseDesiredHeader(nlohmann::json::parse(R"({"version":0,"resources":[]})"))
-                .status()
-                .message(),
-            "desired: 'version' must be an integer of at least 1");
-  EXPECT_EQ(parseDesiredHeader(nlohmann::json::parse(R"({"version":2})")).status().message(),
+  EXPECT_EQ(parseDesiredHeader(ferry::Json::parse(R"({"version":2,"resources":[]})"))->version, 2);
+  EXPECT_EQ(
+      parseDesiredHeader(ferry::Json::parse(R"({"version":0,"resources":[]})")).status().message(),
+      "desired: 'version' must be an integer of at least 1");
+  EXPECT_EQ(parseDesiredHeader(ferry::Json::parse(R"({"version":2})")).status().message(),
             "desired: 'resources' must be an array");
 }
 

@@ -3,8 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "common/json/json.h"
 
 namespace ferry::schedule {
 namespace {
@@ -41,7 +42,7 @@ std::string next(const std::string& expr, const std::string& from) {
 TEST(CronExpressionTest, ConformanceVectorsWithoutQuartzExtensions) {
   std::ifstream in(std::string(FERRY_CONFORMANCE_DIR) + "/cron-next.json");
   ASSERT_TRUE(in) << "missing conformance file";
-  auto doc = nlohmann::json::parse(in);
+  auto doc = ferry::Json::parse(in);
   int run = 0;
   for (const auto& c : doc["cases"]) {
     if (c.contains("features") || !c.contains("next")) continue;

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
+#include "common/json/json.h"
 
 namespace ferry::schedule {
 namespace {
 
 using namespace std::chrono;
-using nlohmann::json;
+using json = ferry::Json;
 
 sys_seconds utcAt(int y, unsigned mo, unsigned d, int h, int mi = 0, int s = 0) {
   return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi} + seconds{s};

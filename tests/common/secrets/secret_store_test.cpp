@@ -5,9 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json/json.h"
 #include "common/secrets/secret_crypto.h"
 #include "tests/support/temp_dir.h"
 
@@ -79,9 +79,9 @@ TEST(SecretStoreTest, EachWriteUsesAFreshNonce) {
   TempDir dir;
   auto store = openStore(dir.path());
   ASSERT_TRUE(store->set("x", "same").isOk());
-  auto first = nlohmann::json::parse(slurp(dir.file("secrets/store.json")))["secrets"]["x"];
+  auto first = ferry::Json::parse(slurp(dir.file("secrets/store.json")))["secrets"]["x"];
   ASSERT_TRUE(store->set("x", "same").isOk());
-  auto second = nlohmann::json::parse(slurp(dir.file("secrets/store.json")))["secrets"]["x"];
+  auto second = ferry::Json::parse(slurp(dir.file("secrets/store.json")))["secrets"]["x"];
   EXPECT_NE(first["nonce"], second["nonce"]);
   EXPECT_NE(first["ciphertext"], second["ciphertext"]);
 }
@@ -91,7 +91,7 @@ TEST(SecretStoreTest, TamperingAndMovedEntriesAreDetected) {
   auto store = openStore(dir.path());
   ASSERT_TRUE(store->set("a", "value-a").isOk());
   ASSERT_TRUE(store->set("b", "value-b").isOk());
-  auto doc = nlohmann::json::parse(slurp(dir.file("secrets/store.json")));
+  auto doc = ferry::Json::parse(slurp(dir.file("secrets/store.json")));
   doc["secrets"]["b"] = doc["secrets"]["a"];  // the name is authenticated data
   std::string ct = doc["secrets"]["a"]["ciphertext"];
   ct[0] = ct[0] == 'A' ? 'B' : 'A';

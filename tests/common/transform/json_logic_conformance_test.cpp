@@ -3,14 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 
+#include "common/json/json.h"
 #include "common/transform/json_logic.h"
 
 namespace ferry::transform {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 TEST(JsonLogicConformanceTest, EveryOfficialCasePasses) {
   std::ifstream in(std::string(FERRY_CONFORMANCE_DIR) + "/jsonlogic-tests.json");

@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
+#include "common/json/json.h"
 
 namespace ferry::transform {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 json eval(const std::string& rule, const std::string& data = "null") {
   auto logic = Logic::compile(json::parse(rule));

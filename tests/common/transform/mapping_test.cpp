@@ -2,15 +2,14 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
+#include "common/json/json.h"
 #include "common/transform/record_path.h"
 #include "common/transform/type_conversion.h"
 
 namespace ferry::transform {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 json apply(const std::string& rules, const std::string& record) {
   auto m = Mapping::compile(json::parse(rules));

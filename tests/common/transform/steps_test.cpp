@@ -5,7 +5,7 @@
 namespace ferry::transform {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 Logic logic(const std::string& text) {
   return std::move(*Logic::compile(json::parse(text)));

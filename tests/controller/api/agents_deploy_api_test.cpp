@@ -14,7 +14,7 @@ namespace {
 using AgentsTest = ApiTest;
 using DeployTest = ApiTest;
 
-std::vector<std::string> resourceIds(const nlohmann::json& document) {
+std::vector<std::string> resourceIds(const ferry::Json& document) {
   std::vector<std::string> out;
   for (const auto& r : document["resources"]) {
     out.push_back(r["kind"].get<std::string>() + "/" + r["id"].get<std::string>());
@@ -69,7 +69,7 @@ TEST_F(AgentsTest, ADeployGoesAboveTheVersionTheAgentReports) {
   reported.appliedVersion = 7;
   reported.agentVersion = "1.2.3";
   ASSERT_TRUE(store_->updateReported(reported).isOk());
-  Reply r = post("/api/v1/integrations/erp/deploy", nlohmann::json::object());
+  Reply r = post("/api/v1/integrations/erp/deploy", ferry::Json::object());
   ASSERT_EQ(r.status, 200) << r.body.dump();
   EXPECT_EQ(r.body["deployments"][0]["version"], 8) << r.body.dump();
 }
@@ -78,7 +78,7 @@ TEST_F(AgentsTest, ListShowsOnlineStateVersionsErrorAndBacklog) {
   createAgent("plant-1");
   createAgent("plant-2");
   seedDefinitions("erp", "plant-1");
-  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", nlohmann::json::object()).status, 200);
+  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", ferry::Json::object()).status, 200);
   ASSERT_TRUE(store_->updateOnline({"plant-1", true, "epoch-1", 1, kT0 + 5000}).isOk());
   store::ReportedUpdate reported;
   reported.agentId = "plant-1";
@@ -127,7 +127,7 @@ TEST_F(AgentsTest, DeleteRemovesTheAgent) {
 TEST_F(DeployTest, DeployStoresAndPublishesEachAgentsWholeDesiredDocument) {
   createAgent("plant-1");
   seedDefinitions("erp", "plant-1");
-  Reply r = post("/api/v1/integrations/erp/deploy", nlohmann::json::object());
+  Reply r = post("/api/v1/integrations/erp/deploy", ferry::Json::object());
   ASSERT_EQ(r.status, 200) << r.text;
   ASSERT_EQ(r.body["deployments"].size(), 1u);
   EXPECT_EQ(r.body["deployments"][0]["agent"], "plant-1");
@@ -141,11 +141,11 @@ TEST_F(DeployTest, DeployStoresAndPublishesEachAgentsWholeDesiredDocument) {
                                       "flow/orders", "import/erp-out", "integration/erp"}));
   auto stored = store_->latestDeployment("plant-1");
   ASSERT_TRUE(stored.isOk());
-  EXPECT_EQ(nlohmann::json::parse(stored->document), published[0].document);
+  EXPECT_EQ(ferry::Json::parse(stored->document), published[0].document);
 
   // A second integration on the same agent: its document holds both, at version 2.
   seedDefinitions("crm", "plant-1", "contacts");
-  ASSERT_EQ(post("/api/v1/integrations/crm/deploy", nlohmann::json::object()).status, 200);
+  ASSERT_EQ(post("/api/v1/integrations/crm/deploy", ferry::Json::object()).status, 200);
   published = publisher_.published();
   ASSERT_EQ(published.size(), 2u);
   EXPECT_EQ(published[1].version, 2);
@@ -158,11 +158,11 @@ TEST_F(DeployTest, MovingAFlowRebuildsTheOldAndTheNewAgent) {
   createAgent("plant-1");
   createAgent("plant-2");
   seedDefinitions("erp", "plant-1");
-  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", nlohmann::json::object()).status, 200);
-  nlohmann::json flow = get("/api/v1/resources/flow/orders").body["resource"];
+  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", ferry::Json::object()).status, 200);
+  ferry::Json flow = get("/api/v1/resources/flow/orders").body["resource"];
   flow["agent"] = "plant-2";
   putOk(flow);
-  Reply r = post("/api/v1/integrations/erp/deploy", nlohmann::json::object());
+  Reply r = post("/api/v1/integrations/erp/deploy", ferry::Json::object());
   ASSERT_EQ(r.status, 200) << r.text;
   ASSERT_EQ(r.body["deployments"].size(), 2u);
   auto published = publisher_.published();
@@ -198,7 +198,7 @@ TEST_F(DeployTest, ConcurrentDeploysToOneAgentKeepEachOthersIntegrations) {
     auto latest = store_->latestDeployment("agent-" + n);
     ASSERT_TRUE(latest.isOk());
     EXPECT_EQ(latest->version, 2);
-    auto ids = resourceIds(nlohmann::json::parse(latest->document));
+    auto ids = resourceIds(ferry::Json::parse(latest->document));
     EXPECT_NE(std::find(ids.begin(), ids.end(), "flow/orders" + n), ids.end()) << round;
     EXPECT_NE(std::find(ids.begin(), ids.end(), "flow/contacts" + n), ids.end()) << round;
   }
@@ -206,17 +206,17 @@ TEST_F(DeployTest, ConcurrentDeploysToOneAgentKeepEachOthersIntegrations) {
 
 TEST_F(DeployTest, FlowOnAnUnknownAgentIs422AndNothingIsStored) {
   seedDefinitions("erp", "ghost");
-  Reply r = post("/api/v1/integrations/erp/deploy", nlohmann::json::object());
+  Reply r = post("/api/v1/integrations/erp/deploy", ferry::Json::object());
   expectProblem(r, 422);
   EXPECT_NE(r.body["errors"][0]["detail"].get<std::string>().find("ghost"), std::string::npos);
   EXPECT_TRUE(publisher_.published().empty());
-  expectProblem(post("/api/v1/integrations/none/deploy", nlohmann::json::object()), 404);
+  expectProblem(post("/api/v1/integrations/none/deploy", ferry::Json::object()), 404);
 }
 
 TEST_F(DeployTest, AgentDeploymentShowsDesiredAgainstApplied) {
   createAgent("plant-1");
   seedDefinitions("erp", "plant-1");
-  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", nlohmann::json::object()).status, 200);
+  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", ferry::Json::object()).status, 200);
   Reply before = get("/api/v1/agents/plant-1/deployment");
   ASSERT_EQ(before.status, 200) << before.text;
   EXPECT_EQ(before.body["desired"]["state"], "pending");

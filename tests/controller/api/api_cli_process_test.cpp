@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/json/json.h"
 #include "tests/support/subprocess.h"
 #include "tests/support/temp_dir.h"
 
@@ -20,8 +20,7 @@ using testing::TempDir;
 
 const std::string kController = FERRY_CONTROLLER_BIN;
 
-std::pair<int, nlohmann::json> httpGet(int port, const std::string& path,
-                                       const std::string& token) {
+std::pair<int, ferry::Json> httpGet(int port, const std::string& path, const std::string& token) {
   Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(port));
   Poco::Net::HTTPRequest request(Poco::Net::HTTPRequest::HTTP_GET, path,
                                  Poco::Net::HTTPMessage::HTTP_1_1);
@@ -31,7 +30,7 @@ std::pair<int, nlohmann::json> httpGet(int port, const std::string& path,
   std::istream& in = session.receiveResponse(response);
   std::ostringstream body;
   body << in.rdbuf();
-  return {response.getStatus(), nlohmann::json::parse(body.str(), nullptr, false)};
+  return {response.getStatus(), ferry::Json::parse(body.str(), nullptr, false)};
 }
 
 std::string trimmed(std::string s) {

@@ -64,12 +64,12 @@ Reply ApiTest::call(const std::string& method, const std::string& path, const st
     r.headers[key] = v;
   }
   r.text = text.str();
-  r.body = nlohmann::json::parse(r.text, nullptr, false);
+  r.body = ferry::Json::parse(r.text, nullptr, false);
   if (r.body.is_discarded()) r.body = nullptr;
   return r;
 }
 
-Reply ApiTest::putOk(const nlohmann::json& resource) {
+Reply ApiTest::putOk(const ferry::Json& resource) {
   std::string path = "/api/v1/resources/" + resource.at("kind").get<std::string>() + "/" +
                      resource.at("id").get<std::string>();
   Reply r = put(path, resource);

@@ -7,12 +7,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "common/clock/clock.h"
 #include "common/http/http_server.h"
+#include "common/json/json.h"
 #include "common/metrics/registry.h"
 #include "controller/api/controller_api.h"
 #include "controller/api/publisher.h"
@@ -41,12 +41,12 @@ class RecordingPublisher final : public AgentPublisher {
   struct Published {
     std::string agentId;
     std::int64_t version;
-    nlohmann::json document;
+    ferry::Json document;
   };
   void publishDesired(const std::string& agentId, std::int64_t version,
                       const std::string& documentJson) override {
     std::lock_guard lock(mu_);
-    published_.push_back({agentId, version, nlohmann::json::parse(documentJson)});
+    published_.push_back({agentId, version, ferry::Json::parse(documentJson)});
   }
   void publishCommand(const store::CommandRecord& command) override {
     std::lock_guard lock(mu_);
@@ -72,7 +72,7 @@ struct Reply {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string contentType;
   std::string text;
-  nlohmann::json body;  // null when the body is empty or not JSON
+  ferry::Json body;  // null when the body is empty or not JSON
 
   std::string header(const std::string& lowerName) const {
     auto it = headers.find(lowerName);
@@ -93,15 +93,15 @@ class ApiTest : public ::testing::Test {
   Reply call(const std::string& method, const std::string& path, const std::string& body = "",
              const std::map<std::string, std::string>& headers = {});
   Reply get(const std::string& path) { return call("GET", path); }
-  Reply post(const std::string& path, const nlohmann::json& body) {
+  Reply post(const std::string& path, const ferry::Json& body) {
     return call("POST", path, body.dump());
   }
-  Reply put(const std::string& path, const nlohmann::json& body,
+  Reply put(const std::string& path, const ferry::Json& body,
             const std::map<std::string, std::string>& headers = {}) {
     return call("PUT", path, body.dump(), headers);
   }
   // PUT /api/v1/resources/{kind}/{id} that must succeed.
-  Reply putOk(const nlohmann::json& resource);
+  Reply putOk(const ferry::Json& resource);
   // Creates an integration, two connections, an export, an import and a flow on `agent`.
   void seedDefinitions(const std::string& integration, const std::string& agent,
                        const std::string& flowId = "orders");

@@ -20,7 +20,7 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::set<std::string> documentedRoutes(const nlohmann::json& doc) {
+std::set<std::string> documentedRoutes(const ferry::Json& doc) {
   std::set<std::string> out;
   for (const auto& [path, item] : doc["paths"].items()) {
     for (const auto& [method, op] : item.items()) out.insert(method + " " + path);
@@ -48,7 +48,7 @@ TEST_F(OpenApiTest, ServedDocumentIsTheFileInTheSourceTree) {
 }
 
 TEST_F(OpenApiTest, SecurityAndErrorResponsesMatchTheServer) {
-  nlohmann::json doc = nlohmann::json::parse(openApiDocument());
+  ferry::Json doc = ferry::Json::parse(openApiDocument());
   std::set<std::string> publicRoutes;
   for (const auto& r : api_->router().routes()) {
     if (r.isPublic) publicRoutes.insert(lower(r.method) + " " + r.pattern);
@@ -63,8 +63,8 @@ TEST_F(OpenApiTest, SecurityAndErrorResponsesMatchTheServer) {
       EXPECT_TRUE(op.contains("operationId")) << name;
       // Path parameters in the template are declared.
       std::set<std::string> declared;
-      for (const auto& p : op.value("parameters", nlohmann::json::array())) {
-        nlohmann::json param = p;
+      for (const auto& p : op.value("parameters", ferry::Json::array())) {
+        ferry::Json param = p;
         if (p.contains("$ref")) {
           std::string ref = p["$ref"];
           param = doc["components"]["parameters"][ref.substr(ref.rfind('/') + 1)];
@@ -80,18 +80,18 @@ TEST_F(OpenApiTest, SecurityAndErrorResponsesMatchTheServer) {
   }
   // The problem schema requires what every problem response carries.
   auto required = doc["components"]["schemas"]["Problem"]["required"];
-  EXPECT_EQ(required, nlohmann::json({"type", "title", "status", "detail"}));
+  EXPECT_EQ(required, ferry::Json({"type", "title", "status", "detail"}));
 }
 
 TEST_F(OpenApiTest, EveryReferenceResolves) {
-  nlohmann::json doc = nlohmann::json::parse(openApiDocument());
+  ferry::Json doc = ferry::Json::parse(openApiDocument());
   std::vector<std::string> dangling;
-  std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& node) {
+  std::function<void(const ferry::Json&)> walk = [&](const ferry::Json& node) {
     if (node.is_object()) {
       if (auto ref = node.find("$ref"); ref != node.end() && ref->is_string()) {
         std::string pointer = ref->get<std::string>();
         if (pointer.rfind("#", 0) != 0 ||
-            !doc.contains(nlohmann::json::json_pointer(pointer.substr(1)))) {
+            !doc.contains(ferry::Json::json_pointer(pointer.substr(1)))) {
           dangling.push_back(pointer);
         }
       }
@@ -101,7 +101,7 @@ TEST_F(OpenApiTest, EveryReferenceResolves) {
     }
   };
   walk(doc);
-  EXPECT_TRUE(dangling.empty()) << nlohmann::json(dangling).dump();
+  EXPECT_TRUE(dangling.empty()) << ferry::Json(dangling).dump();
 }
 
 }  // namespace

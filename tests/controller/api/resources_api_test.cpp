@@ -10,10 +10,10 @@ namespace {
 
 using ResourcesTest = ApiTest;
 
-const nlohmann::json kConnection = {{"kind", "connection"},
-                                    {"id", "dwh"},
-                                    {"type", "sqlite"},
-                                    {"settings", {{"path", "/data/dwh.db"}}}};
+const ferry::Json kConnection = {{"kind", "connection"},
+                                 {"id", "dwh"},
+                                 {"type", "sqlite"},
+                                 {"settings", {{"path", "/data/dwh.db"}}}};
 
 TEST_F(ResourcesTest, PutCreatesThenReplacesAndEachWriteBumpsTheVersion) {
   Reply created = put("/api/v1/resources/connection/dwh", kConnection);
@@ -22,7 +22,7 @@ TEST_F(ResourcesTest, PutCreatesThenReplacesAndEachWriteBumpsTheVersion) {
   EXPECT_EQ(created.header("location"), "/api/v1/resources/connection/dwh");
   EXPECT_EQ(created.body["version"], 1);
   EXPECT_EQ(created.body["resource"], kConnection);
-  nlohmann::json changed = kConnection;
+  ferry::Json changed = kConnection;
   changed["settings"]["path"] = "/data/other.db";
   Reply replaced = put("/api/v1/resources/connection/dwh", changed);
   ASSERT_EQ(replaced.status, 200) << replaced.text;
@@ -49,7 +49,7 @@ TEST_F(ResourcesTest, KindAndIdComeFromTheUrlAndMustAgreeWithTheBody) {
 
 TEST_F(ResourcesTest, IfMatchGuardsWritesWith412) {
   ASSERT_EQ(put("/api/v1/resources/connection/dwh", kConnection).status, 201);
-  nlohmann::json changed = kConnection;
+  ferry::Json changed = kConnection;
   changed["settings"]["path"] = "/data/b.db";
   Reply ok = put("/api/v1/resources/connection/dwh", changed, {{"If-Match", "\"1\""}});
   EXPECT_EQ(ok.status, 200) << ok.text;
@@ -57,7 +57,7 @@ TEST_F(ResourcesTest, IfMatchGuardsWritesWith412) {
   expectProblem(stale, 412);
   expectProblem(call("DELETE", "/api/v1/resources/connection/dwh", "", {{"If-Match", "\"1\""}}),
                 412);
-  nlohmann::json anonymous = kConnection;
+  ferry::Json anonymous = kConnection;
   anonymous.erase("id");
   expectProblem(put("/api/v1/resources/connection/new", anonymous, {{"If-Match", "*"}}), 412);
   expectProblem(put("/api/v1/resources/connection/dwh", kConnection, {{"If-Match", "2"}}), 400);
@@ -89,7 +89,7 @@ TEST_F(ResourcesTest, InvalidResourceIs422WithEveryProblemsPointer) {
 
 TEST_F(ResourcesTest, FlowsMustNameTheirAgent) {
   seedDefinitions("erp", "plant-1");
-  nlohmann::json flow = get("/api/v1/resources/flow/orders").body["resource"];
+  ferry::Json flow = get("/api/v1/resources/flow/orders").body["resource"];
   flow.erase("agent");
   Reply r = put("/api/v1/resources/flow/orders", flow);
   expectProblem(r, 422);
@@ -135,7 +135,7 @@ TEST_F(ResourcesTest, PostCreatesOnlyAndListFiltersByKindAndIntegration) {
 
 TEST_F(ResourcesTest, HistoryKeepsEveryVersionIncludingTheDelete) {
   ASSERT_EQ(put("/api/v1/resources/connection/dwh", kConnection).status, 201);
-  nlohmann::json changed = kConnection;
+  ferry::Json changed = kConnection;
   changed["settings"]["path"] = "/data/b.db";
   ASSERT_EQ(put("/api/v1/resources/connection/dwh", changed).status, 200);
   ASSERT_EQ(call("DELETE", "/api/v1/resources/connection/dwh").status, 204);
@@ -157,7 +157,7 @@ TEST_F(ResourcesTest, IntegrationsHaveTheirOwnRoutesAndListTheirFlows) {
   seedDefinitions("erp", "plant-1");
   Reply got = get("/api/v1/integrations/erp");
   ASSERT_EQ(got.status, 200);
-  EXPECT_EQ(got.body["flows"], nlohmann::json::array({"orders"}));
+  EXPECT_EQ(got.body["flows"], ferry::Json::array({"orders"}));
   EXPECT_EQ(got.body["resource"]["name"], "Integration erp");  // seedDefinitions replaced it
   EXPECT_EQ(got.header("etag"), "\"2\"");
   Reply list = get("/api/v1/integrations");

@@ -81,7 +81,7 @@ TEST_F(RunsErrorsTest, OneRunHasCountsAndTimings) {
   EXPECT_EQ(r.body["flow"], "orders");
   EXPECT_EQ(r.body["state"], "succeeded");
   EXPECT_EQ(r.body["counts"],
-            nlohmann::json({{"read", 10}, {"filtered", 2}, {"written", 7}, {"failed", 1}}));
+            ferry::Json({{"read", 10}, {"filtered", 2}, {"written", 7}, {"failed", 1}}));
   EXPECT_EQ(r.body["startedAt"], "2026-01-01T00:01:00.000Z");
   EXPECT_EQ(r.body["finishedAt"], "2026-01-01T00:01:01.500Z");
   EXPECT_DOUBLE_EQ(r.body["durationSeconds"].get<double>(), 1.5);
@@ -102,7 +102,7 @@ TEST_F(RunsErrorsTest, ErrorsAreListedByRunFlowAgentAndShownWithTheirRecord) {
   EXPECT_FALSE(page.body["items"][0].contains("record"));
   Reply one = get("/api/v1/errors/e1");
   ASSERT_EQ(one.status, 200) << one.text;
-  EXPECT_EQ(one.body["record"], nlohmann::json({{"id", 7}, {"total", 12.5}}));
+  EXPECT_EQ(one.body["record"], ferry::Json({{"id", 7}, {"total", 12.5}}));
   EXPECT_EQ(one.body["state"], "open");
   expectProblem(get("/api/v1/errors/none"), 404);
 }
@@ -122,7 +122,7 @@ TEST_F(RunsErrorsTest, RetryQueuesOneCommandPerAgentAndMovesTheErrors) {
     ASSERT_TRUE(stored.isOk());
     EXPECT_EQ(stored->type, "retry-errors");
     EXPECT_EQ(stored->agentId, c["agent"]);
-    EXPECT_EQ(nlohmann::json::parse(stored->payload)["errorIds"], c["errorIds"]);
+    EXPECT_EQ(ferry::Json::parse(stored->payload)["errorIds"], c["errorIds"]);
   }
   EXPECT_EQ(get("/api/v1/errors/e1").body["state"], "retrying");
   EXPECT_EQ(ids(get("/api/v1/errors?state=retrying")),
@@ -140,8 +140,8 @@ TEST_F(RunsErrorsTest, RetryWithAnEditedRecordTakesExactlyOneId) {
   ASSERT_EQ(one.status, 202) << one.text;
   auto command = store_->getCommand(one.body["commands"][0]["id"]);
   ASSERT_TRUE(command.isOk());
-  EXPECT_EQ(nlohmann::json::parse(command->payload),
-            nlohmann::json({{"errorIds", {"e1"}}, {"record", {{"id", 8}}}}));
+  EXPECT_EQ(ferry::Json::parse(command->payload),
+            ferry::Json({{"errorIds", {"e1"}}, {"record", {{"id", 8}}}}));
 }
 
 TEST_F(RunsErrorsTest, ResolveIsFinalAndBadSelectionsNameEachProblem) {
@@ -164,20 +164,20 @@ TEST_F(RunsErrorsTest, ResolveIsFinalAndBadSelectionsNameEachProblem) {
   std::set<std::string> pointers;
   for (const auto& e : bad.body["errors"]) pointers.insert(e["pointer"]);
   EXPECT_EQ(pointers, (std::set<std::string>{"/ids/0", "/record"}));
-  expectProblem(post("/api/v1/errors/retry", {{"ids", nlohmann::json::array()}}), 422);
+  expectProblem(post("/api/v1/errors/retry", {{"ids", ferry::Json::array()}}), 422);
 }
 
 TEST_F(RunsErrorsTest, RunNowQueuesACommandForTheFlowsAgent) {
   createAgent("plant-1");
   seedDefinitions("erp", "plant-1");
-  Reply notDeployed = post("/api/v1/flows/orders/run", nlohmann::json::object());
+  Reply notDeployed = post("/api/v1/flows/orders/run", ferry::Json::object());
   expectProblem(notDeployed, 409);
-  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", nlohmann::json::object()).status, 200);
-  Reply r = post("/api/v1/flows/orders/run", nlohmann::json::object());
+  ASSERT_EQ(post("/api/v1/integrations/erp/deploy", ferry::Json::object()).status, 200);
+  Reply r = post("/api/v1/flows/orders/run", ferry::Json::object());
   ASSERT_EQ(r.status, 202) << r.text;
   EXPECT_EQ(r.body["type"], "run-flow");
   EXPECT_EQ(r.body["agent"], "plant-1");
-  EXPECT_EQ(r.body["args"], nlohmann::json({{"flowId", "orders"}}));
+  EXPECT_EQ(r.body["args"], ferry::Json({{"flowId", "orders"}}));
   EXPECT_EQ(r.body["state"], "pending");
   std::string id = r.body["id"];
   EXPECT_EQ(r.header("location"), "/api/v1/commands/" + id);
@@ -191,7 +191,7 @@ TEST_F(RunsErrorsTest, RunNowQueuesACommandForTheFlowsAgent) {
   EXPECT_EQ(ids(get("/api/v1/commands?state=pending")), std::vector<std::string>{});
   EXPECT_EQ(ids(get("/api/v1/commands?state=done&agent=plant-1")), (std::vector<std::string>{id}));
   expectProblem(get("/api/v1/commands?state=lost"), 400);
-  expectProblem(post("/api/v1/flows/none/run", nlohmann::json::object()), 404);
+  expectProblem(post("/api/v1/flows/none/run", ferry::Json::object()), 404);
 }
 
 }  // namespace

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json/json.h"
 #include "controller/store/store.h"
 
 namespace {
@@ -59,14 +59,14 @@ Status seedAgent(Store& store, const std::string& id, bool online, std::int64_t 
   reported.appliedVersion = appliedVersion;
   reported.agentVersion = "0.1.0";
   reported.stats = AgentStats{backlog, oldestAgeSeconds, queueDepth, ""};
-  reported.stats.json = nlohmann::json({{"outboxBacklog", backlog},
-                                        {"oldestUndeliveredAgeSeconds", oldestAgeSeconds},
-                                        {"queueDepth", queueDepth}})
+  reported.stats.json = ferry::Json({{"outboxBacklog", backlog},
+                                     {"oldestUndeliveredAgeSeconds", oldestAgeSeconds},
+                                     {"queueDepth", queueDepth}})
                             .dump();
-  reported.json = nlohmann::json({{"appliedVersion", appliedVersion},
-                                  {"agentVersion", "0.1.0"},
-                                  {"epoch", "seed-epoch"},
-                                  {"stats", nlohmann::json::parse(reported.stats.json)}})
+  reported.json = ferry::Json({{"appliedVersion", appliedVersion},
+                               {"agentVersion", "0.1.0"},
+                               {"epoch", "seed-epoch"},
+                               {"stats", ferry::Json::parse(reported.stats.json)}})
                       .dump();
   reported.atMs = lastSeenMs;
   FERRY_RETURN_IF_ERROR(context(store.updateReported(reported), "agent " + id + " reported"));
@@ -95,12 +95,12 @@ Status seedRun(Store& store, const std::string& runId, const std::string& agent,
   return context(store.upsertRun(finished), "run " + runId);
 }
 
-ferry::Result<nlohmann::json> seed(Store& store) {
+ferry::Result<ferry::Json> seed(Store& store) {
   std::int64_t now = nowMs();
   FERRY_RETURN_IF_ERROR(seedAgent(store, "plant-1", true, now - 3'000, 1, 42, 95, 7));
   FERRY_RETURN_IF_ERROR(seedAgent(store, "plant-2", false, now - 40 * kMinute, 0, 310, 2400, 55));
 
-  nlohmann::json out = {{"runs", nlohmann::json::array()}, {"errors", nlohmann::json::array()}};
+  ferry::Json out = {{"runs", ferry::Json::array()}, {"errors", ferry::Json::array()}};
   int n = 0;
   std::string lastPartial;
   for (int i = 11; i >= 0; --i) {  // orders: every 30 minutes, some records failing
@@ -138,8 +138,7 @@ ferry::Result<nlohmann::json> seed(Store& store) {
     e.flowId = "orders";
     e.step = "import:orders-out";
     e.message = messages[i];
-    e.record =
-        nlohmann::json({{"orderId", 1001 + i}, {"amount", i == 0 ? "12,50" : "8.00"}}).dump();
+    e.record = ferry::Json({{"orderId", 1001 + i}, {"amount", i == 0 ? "12,50" : "8.00"}}).dump();
     e.createdAtMs = now - (3 - i) * kMinute;
     if (auto stored = store.insertError(e); !stored) {
       return context(stored.status(), "error " + e.errorId);

@@ -7,7 +7,7 @@
 namespace ferry::controller::sync {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 protocol::EventEnvelope envelope(const std::string& type, json body) {
   return {"a1", "e1", 7, type, "2026-11-30T10:00:00Z", std::move(body)};

@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 #include "common/model/query_params.h"
 #include "common/schedule/cron_expression.h"
@@ -35,7 +35,7 @@ void fuzzText(const std::string& text) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
   fuzzText(text);
-  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  ferry::Json doc = ferry::Json::parse(text, nullptr, false);
   if (doc.is_discarded()) return 0;
   ferry::Problems problems;
   auto defs = ferry::model::parseDefinitions(doc, {}, &problems);
@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check(ferry::hasErrors(problems));
     return 0;
   }
-  nlohmann::json canonical = ferry::model::toJson(*defs);
+  ferry::Json canonical = ferry::model::toJson(*defs);
   auto again = ferry::model::parseDefinitions(canonical);
   check(again.isOk());
   check(again->contentHash == defs->contentHash);

@@ -6,17 +6,17 @@
 
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 
 #include "agent/connectors/file/csv_reader.h"
 #include "agent/connectors/file/record_reader.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::file {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 const std::map<std::string, json>& ferryDiffers() {
   static const std::map<std::string, json> differs = {

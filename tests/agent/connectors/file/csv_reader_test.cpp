@@ -2,14 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "agent/connectors/file/record_reader.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::file {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 struct Item {
   std::string kind;  // "row" or "error"

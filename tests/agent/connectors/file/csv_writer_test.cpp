@@ -5,7 +5,7 @@
 namespace ferry::agent::connectors::file {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::vector<std::vector<std::string>> readBack(const std::string& text, CsvDialect dialect) {
   StringByteSource source(text);

@@ -12,7 +12,7 @@ namespace ferry::agent::connectors::file {
 namespace {
 
 using ferry::testing::TempDir;
-using nlohmann::json;
+using json = ferry::Json;
 using namespace testing;  // NOLINT: the helpers of this folder
 
 std::unique_ptr<FileDestination> openDestination(const std::string& root, json options,

@@ -11,7 +11,7 @@ namespace ferry::agent::connectors::file {
 namespace {
 
 using ferry::testing::TempDir;
-using nlohmann::json;
+using json = ferry::Json;
 using namespace testing;  // NOLINT: the helpers of this folder
 
 Status exportProblem(const std::string& root, json options, const std::string& state = "/s") {

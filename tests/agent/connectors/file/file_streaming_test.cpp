@@ -13,7 +13,7 @@ namespace ferry::agent::connectors::file {
 namespace {
 
 using ferry::testing::TempDir;
-using nlohmann::json;
+using json = ferry::Json;
 using namespace testing;  // NOLINT: the helpers of this folder
 
 constexpr int kLines = 200000;

@@ -17,7 +17,7 @@ model::Connection connection(const std::string& root) {
   return c;
 }
 
-model::Export fileExport(nlohmann::json options, int pageSize, const std::string& id) {
+model::Export fileExport(ferry::Json options, int pageSize, const std::string& id) {
   model::Export e;
   e.id = id;
   e.connection = "files";
@@ -27,7 +27,7 @@ model::Export fileExport(nlohmann::json options, int pageSize, const std::string
   return e;
 }
 
-model::Import fileImport(nlohmann::json options, nlohmann::json mapping, const std::string& id) {
+model::Import fileImport(ferry::Json options, ferry::Json mapping, const std::string& id) {
   model::Import i;
   i.id = id;
   i.connection = "files";

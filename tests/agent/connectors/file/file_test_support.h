@@ -1,12 +1,12 @@
 #pragma once
 
 #include <chrono>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/connector.h"
 #include "common/clock/clock.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::file::testing {
 
@@ -25,9 +25,9 @@ class FakeClock final : public Clock {
 constexpr std::int64_t k20261130T140000Z = 1796047200;
 
 model::Connection connection(const std::string& root);
-model::Export fileExport(nlohmann::json options, int pageSize = 500,
+model::Export fileExport(ferry::Json options, int pageSize = 500,
                          const std::string& id = "price-files");
-model::Import fileImport(nlohmann::json options, nlohmann::json mapping = nullptr,
+model::Import fileImport(ferry::Json options, ferry::Json mapping = nullptr,
                          const std::string& id = "orders-file");
 
 // Writes `content` to `path`, creating its directories.

@@ -17,7 +17,7 @@
 namespace ferry::agent::connectors::http {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::ScriptedHttpServer;

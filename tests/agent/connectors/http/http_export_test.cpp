@@ -9,7 +9,7 @@
 namespace ferry::agent::connectors::http {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using testing::ScriptedHttpServer;
 using testing::ScriptedReply;
 using testing::SeenRequest;

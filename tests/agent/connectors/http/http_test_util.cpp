@@ -6,7 +6,7 @@
 
 namespace ferry::agent::connectors::http::testutil {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 Result<std::string> MapSecrets::resolve(const std::string& name) const {
   auto it = values_.find(name);

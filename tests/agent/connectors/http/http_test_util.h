@@ -4,11 +4,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/connector.h"
+#include "common/json/json.h"
 #include "common/model/resources.h"
 
 namespace ferry::agent::connectors::http::testutil {
@@ -37,9 +37,9 @@ class CapturingSink final : public LogSink {
 
 // A connection, export, import and lookup parsed the way the agent gets them (validated,
 // defaults filled in) from {"resources": [connection, other]}; the test fails on problems.
-model::Connection parseConnection(const nlohmann::json& settings);
-model::Export parseExport(const nlohmann::json& settings, const nlohmann::json& exportFields);
-model::Import parseImport(const nlohmann::json& settings, const nlohmann::json& importFields);
-model::Lookup parseLookup(const nlohmann::json& settings, const nlohmann::json& lookupFields);
+model::Connection parseConnection(const ferry::Json& settings);
+model::Export parseExport(const ferry::Json& settings, const ferry::Json& exportFields);
+model::Import parseImport(const ferry::Json& settings, const ferry::Json& importFields);
+model::Lookup parseLookup(const ferry::Json& settings, const ferry::Json& lookupFields);
 
 }  // namespace ferry::agent::connectors::http::testutil

@@ -1,15 +1,14 @@
 // The pure parts of a listener request: the body's records and the auth checks.
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "agent/connectors/listener/listener_auth.h"
 #include "agent/connectors/listener/listener_records.h"
+#include "common/json/json.h"
 
 namespace ferry::agent::connectors::listener {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 TEST(ListenerBodyTest, AnObjectIsOneRecordAndAnArrayOfObjectsIsOnePerElement) {
   auto one = parseListenerBody(R"({"id":1})");

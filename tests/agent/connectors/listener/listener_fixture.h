@@ -3,13 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/listener/listener_server.h"
 #include "agent/queue/log_queue.h"
 #include "common/clock/clock.h"
+#include "common/json/json.h"
 #include "tests/agent/connectors/listener/listener_test_client.h"
 #include "tests/support/temp_dir.h"
 
@@ -62,11 +62,11 @@ class ListenerFixture : public ::testing::Test {
 };
 
 // The problem+json body of an error reply; fails the test when it is not one.
-inline nlohmann::json problemOf(const Reply& reply) {
+inline ferry::Json problemOf(const Reply& reply) {
   EXPECT_EQ(reply.contentType, "application/problem+json") << reply.body;
-  auto doc = nlohmann::json::parse(reply.body, nullptr, false);
+  auto doc = ferry::Json::parse(reply.body, nullptr, false);
   EXPECT_TRUE(doc.is_object()) << reply.body;
-  if (!doc.is_object()) return nlohmann::json::object();
+  if (!doc.is_object()) return ferry::Json::object();
   EXPECT_EQ(doc.value("status", 0), reply.status);
   EXPECT_EQ(doc.value("type", ""), "about:blank");
   return doc;

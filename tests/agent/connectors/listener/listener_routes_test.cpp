@@ -2,15 +2,15 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "agent/connectors/listener/listener_route.h"
+#include "common/json/json.h"
 #include "common/model/definitions.h"
 
 namespace ferry::agent::connectors::listener {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 using Secrets = std::map<std::string, std::string>;
 
 class MapResolver final : public secrets::SecretResolver {

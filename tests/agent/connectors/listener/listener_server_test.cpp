@@ -9,7 +9,7 @@
 namespace ferry::agent::connectors::listener::testing {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 ListenerAuth hmacAuth(const std::string& key, const std::string& header = "X-Signature") {
   ListenerAuth a;

@@ -6,7 +6,7 @@
 namespace ferry::agent::connectors::listener::testing {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 class ListenerTlsTest : public ListenerFixture {
  protected:

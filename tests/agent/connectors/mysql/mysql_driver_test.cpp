@@ -15,7 +15,7 @@ namespace {
 using agent::connectors::openMysqlDriver;
 using agent::connectors::sql::Params;
 using agent::connectors::sql::SqlDriver;
-using nlohmann::json;
+using json = ferry::Json;
 
 using sql_driver::mustExecute;
 using sql_driver::readAll;

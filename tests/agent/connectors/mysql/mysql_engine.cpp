@@ -12,7 +12,7 @@ class MysqlEngine final : public SqlEngine {
   agent::connectors::ConnectorImpl impl() const override {
     return agent::connectors::mysqlConnectorImpl();
   }
-  nlohmann::json settings() const override {
+  ferry::Json settings() const override {
     return {{"host", "127.0.0.1"},
             {"port", server_.port()},
             {"database", "ferry"},
@@ -28,17 +28,17 @@ class MysqlEngine final : public SqlEngine {
   std::string timestampType() const override { return "TIMESTAMP(6) NULL"; }
   std::string binaryType() const override { return "VARBINARY(64)"; }
   // TIMESTAMP(6) reads back with its six fraction digits, in UTC.
-  nlohmann::json timestampReadBack(const std::string& utcIso) const override {
+  ferry::Json timestampReadBack(const std::string& utcIso) const override {
     return utcIso.substr(0, 19) + ".000000Z";
   }
   // BOOLEAN is TINYINT(1): it reads back as the integer it stores.
-  nlohmann::json boolReadBack(bool value) const override { return value ? 1 : 0; }
-  nlohmann::json decimalReadBack(const std::string& written) const override { return written; }
+  ferry::Json boolReadBack(bool value) const override { return value ? 1 : 0; }
+  ferry::Json decimalReadBack(const std::string& written) const override { return written; }
   std::string timestampLiteral(const std::string& utcIso) const override {
     return "'" + utcIso.substr(0, 10) + " " + utcIso.substr(11, 8) + "'";
   }
-  nlohmann::json unreachableSettings() const override {
-    nlohmann::json s = settings();
+  ferry::Json unreachableSettings() const override {
+    ferry::Json s = settings();
     s["port"] = freeTcpPort();
     s["connectTimeoutSeconds"] = 2;
     return s;
@@ -61,7 +61,7 @@ MariadbServer& mysqlTestServer() {
   return static_cast<MysqlEngine&>(suiteEngine()).server();
 }
 
-nlohmann::json mysqlTestSettings() {
+ferry::Json mysqlTestSettings() {
   MariadbServer& server = mysqlTestServer();
   return {{"host", "127.0.0.1"}, {"port", server.port()},         {"database", "ferry"},
           {"user", "ferry"},     {"password", server.password()}, {"sslMode", "disabled"}};

@@ -1,7 +1,6 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include "common/json/json.h"
 #include "tests/support/database_servers.h"
 
 namespace ferry::testing {
@@ -9,6 +8,6 @@ namespace ferry::testing {
 // The binary's one MariaDB server (started on first use by suiteEngine()).
 MariadbServer& mysqlTestServer();
 // Driver settings for it, password in plain text (resolved).
-nlohmann::json mysqlTestSettings();
+ferry::Json mysqlTestSettings();
 
 }  // namespace ferry::testing

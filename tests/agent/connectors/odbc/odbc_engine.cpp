@@ -18,7 +18,7 @@ class OdbcEngine final : public SqlEngine {
   agent::connectors::ConnectorImpl impl() const override {
     return agent::connectors::odbcConnectorImpl();
   }
-  nlohmann::json settings() const override {
+  ferry::Json settings() const override {
     return {{"connectionString", connectionStringFor(server_.port())},
             {"user", "ferry"},
             {"password", {{"$secret", "db-password"}}}};
@@ -30,18 +30,18 @@ class OdbcEngine final : public SqlEngine {
   std::string timestampType() const override { return "TIMESTAMPTZ"; }
   std::string binaryType() const override { return "BYTEA"; }
   // ODBC's timestamp has microseconds here (psqlODBC reports 6 digits); the session is UTC.
-  nlohmann::json timestampReadBack(const std::string& utcIso) const override {
+  ferry::Json timestampReadBack(const std::string& utcIso) const override {
     return utcIso.substr(0, 19) + ".000000Z";
   }
-  nlohmann::json decimalReadBack(const std::string& written) const override { return written; }
+  ferry::Json decimalReadBack(const std::string& written) const override { return written; }
   std::string timestampLiteral(const std::string& utcIso) const override {
     return "'" + utcIso + "'::timestamptz";
   }
   std::string binaryLiteral(const std::string& hex) const override {
     return "'\\x" + hex + "'::bytea";
   }
-  nlohmann::json unreachableSettings() const override {
-    nlohmann::json s = settings();
+  ferry::Json unreachableSettings() const override {
+    ferry::Json s = settings();
     s["connectionString"] = connectionStringFor(freeTcpPort());
     return s;
   }
@@ -67,7 +67,7 @@ std::string odbcTestConnectionString() {
   return connectionStringFor(odbcTestServer().port());
 }
 
-nlohmann::json odbcTestSettings() {
+ferry::Json odbcTestSettings() {
   return {{"connectionString", odbcTestConnectionString()},
           {"user", "ferry"},
           {"password", odbcTestServer().password()}};

@@ -1,7 +1,6 @@
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include "common/json/json.h"
 #include "tests/support/database_servers.h"
 
 namespace ferry::testing {
@@ -11,6 +10,6 @@ PostgresServer& odbcTestServer();
 // The DSN-less psqlODBC connection string for it, without credentials.
 std::string odbcTestConnectionString();
 // Driver settings for it, password in plain text (resolved).
-nlohmann::json odbcTestSettings();
+ferry::Json odbcTestSettings();
 
 }  // namespace ferry::testing

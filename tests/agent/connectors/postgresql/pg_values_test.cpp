@@ -8,7 +8,7 @@
 namespace ferry::agent::connectors::postgresql {
 namespace {
 
-using nlohmann::json;
+using json = ferry::Json;
 
 std::string copyText(const json& v) {
   std::string out = "|";  // appended to, never replaced

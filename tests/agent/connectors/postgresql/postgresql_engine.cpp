@@ -11,7 +11,7 @@ class PostgresqlEngine final : public SqlEngine {
   agent::connectors::ConnectorImpl impl() const override {
     return agent::connectors::postgresqlConnectorImpl();
   }
-  nlohmann::json settings() const override {
+  ferry::Json settings() const override {
     return {{"host", "127.0.0.1"},  {"port", server_.port()},
             {"database", "ferry"},  {"user", "ferry"},
             {"sslmode", "disable"}, {"password", {{"$secret", "db-password"}}}};
@@ -22,16 +22,16 @@ class PostgresqlEngine final : public SqlEngine {
   std::string decimalType() const override { return "NUMERIC(38,10)"; }
   std::string timestampType() const override { return "TIMESTAMPTZ"; }
   std::string binaryType() const override { return "BYTEA"; }
-  nlohmann::json timestampReadBack(const std::string& utcIso) const override { return utcIso; }
-  nlohmann::json decimalReadBack(const std::string& written) const override { return written; }
+  ferry::Json timestampReadBack(const std::string& utcIso) const override { return utcIso; }
+  ferry::Json decimalReadBack(const std::string& written) const override { return written; }
   std::string timestampLiteral(const std::string& utcIso) const override {
     return "'" + utcIso + "'::timestamptz";
   }
   std::string binaryLiteral(const std::string& hex) const override {
     return "'\\x" + hex + "'::bytea";
   }
-  nlohmann::json unreachableSettings() const override {
-    nlohmann::json s = settings();
+  ferry::Json unreachableSettings() const override {
+    ferry::Json s = settings();
     s["port"] = freeTcpPort();
     s["connectTimeoutSeconds"] = 2;
     return s;

@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "agent/connectors/sql/sql_driver.h"
+#include "common/json/json.h"
 
 // What the engines' driver tests share: open or fail the test, run a statement or fail the
 // test, and read a whole result through the streaming cursor in chunks.
@@ -21,12 +21,12 @@ inline std::unique_ptr<SqlDriver> mustOpen(Result<std::unique_ptr<SqlDriver>> op
   return opened.isOk() ? std::move(*opened) : nullptr;
 }
 
-inline Result<std::vector<nlohmann::json>> readAll(SqlDriver& driver, const std::string& sql,
-                                                   const Params& params = {},
-                                                   std::size_t chunk = 1000) {
+inline Result<std::vector<ferry::Json>> readAll(SqlDriver& driver, const std::string& sql,
+                                                const Params& params = {},
+                                                std::size_t chunk = 1000) {
   auto cursor = driver.query(sql, params, chunk);
   if (!cursor.isOk()) return cursor.status();
-  std::vector<nlohmann::json> rows;
+  std::vector<ferry::Json> rows;
   for (;;) {
     auto more = (*cursor)->fetch(chunk, rows);
     if (!more.isOk()) return more.status();

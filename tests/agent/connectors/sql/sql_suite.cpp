@@ -20,7 +20,7 @@ using agent::connectors::ExportPage;
 using agent::connectors::LookupSource;
 using agent::connectors::PageId;
 using agent::connectors::Source;
-using nlohmann::json;
+using json = ferry::Json;
 
 // A fake secret store (in memory): the suite is about the database, not secret storage.
 class FakeSecrets final : public secrets::SecretResolver {

@@ -1,10 +1,10 @@
 #pragma once
 
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "agent/connectors/registry.h"
+#include "common/json/json.h"
 
 // The suite every SQL engine runs (sql_suite.cpp): type round trips, paging 100,000 rows,
 // watermark ties across pages and runs, insert/update/upsert, constraint violations as
@@ -19,7 +19,7 @@ class SqlEngine {
   // builds without the others).
   virtual agent::connectors::ConnectorImpl impl() const = 0;
   // Connection settings with the password as {"$secret": "db-password"} (or none).
-  virtual nlohmann::json settings() const = 0;
+  virtual ferry::Json settings() const = 0;
   virtual std::string password() const { return ""; }
 
   // Runs setup SQL (DDL, test data) outside the connector under test.
@@ -34,15 +34,15 @@ class SqlEngine {
   virtual std::string binaryType() const = 0;
 
   // How values written by an import read back through an export.
-  virtual nlohmann::json timestampReadBack(const std::string& utcIso) const = 0;
-  virtual nlohmann::json boolReadBack(bool value) const { return value; }
-  virtual nlohmann::json decimalReadBack(const std::string& written) const = 0;
+  virtual ferry::Json timestampReadBack(const std::string& utcIso) const = 0;
+  virtual ferry::Json boolReadBack(bool value) const { return value; }
+  virtual ferry::Json decimalReadBack(const std::string& written) const = 0;
 
   // SQL literals for setup statements.
   virtual std::string timestampLiteral(const std::string& utcIso) const = 0;
   virtual std::string binaryLiteral(const std::string& hex) const { return "X'" + hex + "'"; }
   // Settings that point at nothing listening (null: the engine has no network).
-  virtual nlohmann::json unreachableSettings() const { return nullptr; }
+  virtual ferry::Json unreachableSettings() const { return nullptr; }
 };
 
 // Defined once per engine test binary; the server starts on first use and lives until

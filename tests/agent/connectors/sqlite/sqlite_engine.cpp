@@ -14,7 +14,7 @@ class SqliteEngine final : public SqlEngine {
   agent::connectors::ConnectorImpl impl() const override {
     return agent::connectors::sqliteConnectorImpl();
   }
-  nlohmann::json settings() const override { return {{"path", path_}, {"busyTimeoutMs", 5000}}; }
+  ferry::Json settings() const override { return {{"path", path_}, {"busyTimeoutMs", 5000}}; }
 
   void exec(const std::string& sql) override { sqliteExec(path_, sql); }
 
@@ -23,8 +23,8 @@ class SqliteEngine final : public SqlEngine {
   std::string decimalType() const override { return "TEXT"; }
   std::string timestampType() const override { return "TEXT"; }
   std::string binaryType() const override { return "BLOB"; }
-  nlohmann::json timestampReadBack(const std::string& utcIso) const override { return utcIso; }
-  nlohmann::json decimalReadBack(const std::string& written) const override { return written; }
+  ferry::Json timestampReadBack(const std::string& utcIso) const override { return utcIso; }
+  ferry::Json decimalReadBack(const std::string& written) const override { return written; }
   std::string timestampLiteral(const std::string& utcIso) const override {
     return "'" + utcIso + "'";
   }

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "common/json/sorted_members.h"
+
+namespace ferry {
+
+// The JSON value used throughout Ferry: nlohmann's basic_json with objects kept as sorted
+// vectors (json::SortedMembers) instead of std::map (decision 0007).
+using Json = nlohmann::basic_json<json::SortedMembers>;
+
+}  // namespace ferry
