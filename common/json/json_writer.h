@@ -10,7 +10,7 @@
 namespace ferry::json {
 
 // Writes compact JSON straight into a string, for responses built from many rows, where
-// building an ferry::Json tree first costs more than the query behind it. The caller
+// building a ferry::Json value first costs more than the query behind it. The caller
 // nests begin/end calls correctly; the writer places commas and escapes strings, replacing
 // invalid UTF-8 with U+FFFD as our nlohmann dumps do.
 // An object key written in the source: checked at compile time to need no escaping, so
