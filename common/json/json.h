@@ -1,13 +1,6 @@
 #pragma once
 
+// ferry::Json with its whole definition (common/json/json_fwd.h names it).
 #include <nlohmann/json.hpp>
 
-#include "common/json/sorted_members.h"
-
-namespace ferry {
-
-// The JSON value used throughout Ferry: nlohmann's basic_json with objects kept as sorted
-// vectors (json::SortedMembers) instead of std::map (decision 0007).
-using Json = nlohmann::basic_json<json::SortedMembers>;
-
-}  // namespace ferry
+#include "common/json/json_fwd.h"
