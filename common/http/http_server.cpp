@@ -2,22 +2,20 @@
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Exception.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
-#include <Poco/SharedPtr.h>
 
 #include <algorithm>
 #include <istream>
 #include <sstream>
+
+#include "common/http/http_connections.h"
 
 namespace ferry::http {
 
@@ -99,84 +97,106 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
   return r;
 }
 
-class Handler final : public Poco::Net::HTTPRequestHandler {
- public:
-  explicit Handler(const Shared& shared) : shared_(shared) {}
+// The connection is closed afterwards: what is left of the body would otherwise be read as
+// the next request. Nothing beyond kDrainLimitBytes is read.
+void tooLarge(const Shared& shared, Poco::Net::HTTPServerRequest& in, std::istream& body,
+              Poco::Net::HTTPServerResponse& out) {
+  char buf[8192];
+  std::int64_t drained = 0;
+  while (drained < kDrainLimitBytes && (body.read(buf, sizeof buf) || body.gcount() > 0)) {
+    drained += body.gcount();
+  }
+  out.setKeepAlive(false);
+  send(in, out,
+       problem(413, "Payload Too Large",
+               "the body exceeds " + std::to_string(shared.maxBodyBytes) + " bytes"));
+}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& in,
-                     Poco::Net::HTTPServerResponse& out) override {
-    bool responding = false;  // once the response is on its way, a failure cannot replace it
-    try {
-      HttpRequest req;
-      req.method = in.getMethod();
-      const std::string& uri = in.getURI();
-      auto q = uri.find('?');
-      req.path = uri.substr(0, q);
-      if (q != std::string::npos) req.query = uri.substr(q + 1);
-      for (const auto& [k, v] : in) {
-        std::string key = k;
-        std::transform(key.begin(), key.end(), key.begin(), ::tolower);
-        req.headers[key] = v;
-      }
-      std::istream& body = in.stream();
-      if (in.hasContentLength() && in.getContentLength64() > shared_.maxBodyBytes) {
-        return tooLarge(in, body, out);
-      }
-      // RFC 9112 §6.3: a request with neither Content-Length nor chunked encoding has no
-      // body; reading until the peer closes would stall a keep-alive client for a minute.
-      const bool hasBody = in.hasContentLength() || in.getChunkedTransferEncoding();
-      char buf[8192];
-      while (hasBody && (body.read(buf, sizeof buf) || body.gcount() > 0)) {
-        req.body.append(buf, static_cast<std::size_t>(body.gcount()));
-        if (static_cast<std::int64_t>(req.body.size()) > shared_.maxBodyBytes) {
-          return tooLarge(in, body, out);
-        }
-      }
-      HttpResponse response = shared_.handler(req);
-      responding = true;
-      send(in, out, response);
-    } catch (const std::exception& e) {
-      shared_.logger.error("request handler failed", {{"error", std::string(e.what())}});
-      if (!responding) send(in, out, problem(500, "Internal Server Error", "see the server log"));
+// Reads the request's body (up to the limit) and answers it with the handler. A failure to
+// read or send is the connection's and goes up; a handler that throws gets a 500.
+void answer(const Shared& shared, Poco::Net::HTTPServerRequest& in,
+            Poco::Net::HTTPServerResponse& out) {
+  HttpRequest req;
+  req.method = in.getMethod();
+  const std::string& uri = in.getURI();
+  auto q = uri.find('?');
+  req.path = uri.substr(0, q);
+  if (q != std::string::npos) req.query = uri.substr(q + 1);
+  for (const auto& [k, v] : in) {
+    std::string key = k;
+    std::transform(key.begin(), key.end(), key.begin(), ::tolower);
+    req.headers[key] = v;
+  }
+  std::istream& body = in.stream();
+  if (in.hasContentLength() && in.getContentLength64() > shared.maxBodyBytes) {
+    return tooLarge(shared, in, body, out);
+  }
+  // RFC 9112 §6.3: a request with neither Content-Length nor chunked encoding has no
+  // body; reading until the peer closes would stall a keep-alive client for a minute.
+  const bool hasBody = in.hasContentLength() || in.getChunkedTransferEncoding();
+  char buf[8192];
+  while (hasBody && (body.read(buf, sizeof buf) || body.gcount() > 0)) {
+    req.body.append(buf, static_cast<std::size_t>(body.gcount()));
+    if (static_cast<std::int64_t>(req.body.size()) > shared.maxBodyBytes) {
+      return tooLarge(shared, in, body, out);
     }
   }
+  HttpResponse response;
+  try {
+    response = shared.handler(req);
+  } catch (const std::exception& e) {
+    shared.logger.error("request handler failed", {{"error", std::string(e.what())}});
+    response = problem(500, "Internal Server Error", "see the server log");
+  }
+  send(in, out, response);
+}
 
- private:
-  // The connection is closed afterwards: what is left of the body would otherwise be read
-  // as the next request. Nothing beyond kDrainLimitBytes is read.
-  void tooLarge(Poco::Net::HTTPServerRequest& in, std::istream& body,
-                Poco::Net::HTTPServerResponse& out) {
-    char buf[8192];
-    std::int64_t drained = 0;
-    while (drained < kDrainLimitBytes && (body.read(buf, sizeof buf) || body.gcount() > 0)) {
-      drained += body.gcount();
-    }
+bool isHttp1RequestLine(const Poco::Net::HTTPRequest& in) {
+  const std::string& version = in.getVersion();
+  if (version != Poco::Net::HTTPMessage::HTTP_1_1 && version != Poco::Net::HTTPMessage::HTTP_1_0) {
+    return false;
+  }
+  const std::string& method = in.getMethod();
+  return !method.empty() && std::all_of(method.begin(), method.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+  });
+}
+
+// One request of a connection, as Poco's HTTPServerConnection reads and answers it.
+bool serveOne(const Shared& shared, HttpConnections::Session& session) {
+  Poco::Net::HTTPServerResponseImpl out(session);
+  try {
+    Poco::Net::HTTPServerRequestImpl in(out, session, session.params());
+    // Poco reads any three words as a request line (a TLS hello sent to the plain port
+    // became method "\x16\x03\x01" and version "is"); only HTTP/1.x with a token method is.
+    if (!isHttp1RequestLine(in)) throw Poco::Net::MessageException("not an HTTP/1.x request line");
+    out.setDate(Poco::Timestamp());
+    out.setVersion(in.getVersion());
+    out.setKeepAlive(in.getKeepAlive());
+    if (in.getExpectContinue()) out.sendContinue();
+    answer(shared, in, out);
+    return out.getKeepAlive();
+  } catch (const Poco::Net::NoMessageException&) {
+    return false;  // the client closed the connection between requests
+  } catch (const Poco::Net::MessageException& e) {
+    // Not HTTP: answered once, then the connection is closed (where would the next
+    // request begin?).
+    if (out.sent()) return false;
+    HttpResponse bad = problem(400, "Bad Request", "malformed HTTP request: " + e.message());
+    out.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    out.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
     out.setKeepAlive(false);
-    send(in, out,
-         problem(413, "Payload Too Large",
-                 "the body exceeds " + std::to_string(shared_.maxBodyBytes) + " bytes"));
+    out.setContentType(bad.contentType);
+    out.sendBuffer(bad.body.data(), bad.body.size());
+    return false;
   }
-
-  const Shared& shared_;
-};
-
-class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit Factory(const Shared& shared) : shared_(shared) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(
-      const Poco::Net::HTTPServerRequest&) override {
-    return new Handler(shared_);  // Poco takes ownership (its API contract)
-  }
-
- private:
-  const Shared& shared_;
-};
+}
 
 }  // namespace
 
 struct HttpServer::Impl {
   Shared shared;
-  std::unique_ptr<Poco::Net::HTTPServer> server;
+  std::unique_ptr<HttpConnections> connections;
   int port = 0;
   bool tls = false;
   bool stopped = false;
@@ -225,13 +245,17 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const Options& options, Ht
     socket.bind(address, /*reuseAddress=*/true, /*reusePort=*/false);
     socket.listen(64);
     impl->port = socket.address().port();
-    auto params = Poco::makeAuto<Poco::Net::HTTPServerParams>();
-    params->setMaxThreads(options.maxThreads);
-    params->setMaxQueued(256);
-    params->setKeepAlive(true);
-    impl->server = std::make_unique<Poco::Net::HTTPServer>(Poco::makeShared<Factory>(impl->shared),
-                                                           socket, params);
-    impl->server->start();
+    HttpConnections::Options connectionOptions;
+    connectionOptions.workers = options.maxThreads;
+    connectionOptions.maxConnections = options.maxConnections;
+    connectionOptions.idleTimeout = std::chrono::seconds(options.keepAliveSeconds);
+    connectionOptions.ioTimeout = std::chrono::seconds(options.ioTimeoutSeconds);
+    auto connections = HttpConnections::start(
+        socket, connectionOptions,
+        [shared = &impl->shared](HttpConnections::Session& s) { return serveOne(*shared, s); },
+        impl->shared.logger);
+    if (!connections) return connections.status();
+    impl->connections = std::move(*connections);
   } catch (const Poco::Exception& e) {
     return Status::unavailable("cannot listen on " + options.bind + ":" +
                                std::to_string(options.port) + ": " + e.displayText());
@@ -250,7 +274,7 @@ bool HttpServer::tls() const {
 void HttpServer::stop() {
   if (!impl_ || impl_->stopped) return;
   impl_->stopped = true;
-  if (impl_->server) impl_->server->stopAll(true);
+  if (impl_->connections) impl_->connections->stop();
 }
 
 }  // namespace ferry::http

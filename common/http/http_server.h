@@ -31,15 +31,20 @@ struct HttpResponse {
 // Called on one of the server's worker threads; must be thread-safe.
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-// A small HTTP/1.1 server (Poco::Net behind it): bodies above maxBodyBytes get 413 (and the
-// connection is closed after a bounded drain), a handler that throws gets 500 and a log
-// line, never a dead worker. HTTPS when both TLS files are set.
+// A small HTTP/1.1 server (Poco::Net's request parsing behind it; connections waiting for
+// their next request are parked in epoll, not on a thread): bodies above maxBodyBytes get
+// 413 (and the connection is closed after a bounded drain), a handler that throws gets 500
+// and a log line, never a dead worker, a request that is not HTTP gets 400. Keep-alive and
+// pipelining. HTTPS when both TLS files are set.
 class HttpServer {
  public:
   struct Options {
     std::string bind = "127.0.0.1";
-    int port = 0;  // 0: an ephemeral port, see port()
-    int maxThreads = 8;
+    int port = 0;        // 0: an ephemeral port, see port()
+    int maxThreads = 8;  // workers: requests answered at once (idle connections hold none)
+    std::size_t maxConnections = 512;  // open at once; one more is closed unanswered
+    int keepAliveSeconds = 15;         // an idle connection is closed after this long
+    int ioTimeoutSeconds = 15;         // a request that stalls this long mid-read or mid-write ends
     std::int64_t maxBodyBytes = 1 << 20;
     // PEM files; both set: HTTPS (TLS 1.2+), both empty: plain HTTP, one alone: an error.
     std::string tlsCertFile;

@@ -1,5 +1,6 @@
 #include "common/json/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -124,16 +125,33 @@ void isoDateInto(char (&buf)[kIsoTimeLength], std::int64_t epochDay) {
   buf[10] = 'T';
 }
 
+// "00" to "99": two digits per lookup instead of a division each.
+constexpr auto kTwoDigits = [] {
+  std::array<char, 200> t{};
+  for (std::size_t i = 0; i < 100; ++i) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}();
+
+void twoDigitsAt(char* at, unsigned value) {
+  std::memcpy(at, kTwoDigits.data() + 2 * value, 2);
+}
+
 // "HH:MM:SS.mmmZ" of the milliseconds into a day, after the date.
 void isoTimeOfDayInto(char (&buf)[kIsoTimeLength], std::int64_t msOfDay) {
   const auto ms = static_cast<unsigned>(msOfDay);
-  digitsInto(buf, 11, ms / 3'600'000, 2);
+  const unsigned seconds = ms / 1000;
+  const unsigned milli = ms % 1000;
+  twoDigitsAt(buf + 11, seconds / 3600);
   buf[13] = ':';
-  digitsInto(buf, 14, ms / 60'000 % 60, 2);
+  twoDigitsAt(buf + 14, seconds / 60 % 60);
   buf[16] = ':';
-  digitsInto(buf, 17, ms / 1000 % 60, 2);
+  twoDigitsAt(buf + 17, seconds % 60);
   buf[19] = '.';
-  digitsInto(buf, 20, ms % 1000, 3);
+  buf[20] = static_cast<char>('0' + milli / 100);
+  twoDigitsAt(buf + 21, milli % 100);
   buf[23] = 'Z';
 }
 
@@ -253,6 +271,29 @@ JsonWriter& JsonWriter::number(double value) {
   char buf[32];
   auto res = std::to_chars(buf, buf + sizeof buf, value);
   put(std::string_view(buf, static_cast<std::size_t>(res.ptr - buf)));
+  return *this;
+}
+
+JsonWriter& JsonWriter::scaled(std::int64_t value, unsigned decimals) {
+  beforeValue();
+  std::uint64_t magnitude =
+      value < 0 ? ~static_cast<std::uint64_t>(value) + 1 : static_cast<std::uint64_t>(value);
+  std::uint64_t unit = 1;
+  for (unsigned i = 0; i < decimals; ++i) unit *= 10;
+  char buf[48];
+  char* p = buf;
+  if (value < 0) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof buf, magnitude / unit).ptr;
+  std::uint64_t fraction = magnitude % unit;
+  if (fraction != 0) {
+    unsigned digits = decimals;
+    for (; fraction % 10 == 0; fraction /= 10) --digits;  // no trailing zeros
+    *p++ = '.';
+    for (unsigned i = digits; i-- > 0; fraction /= 10)
+      p[i] = static_cast<char>('0' + fraction % 10);
+    p += digits;
+  }
+  put(std::string_view(buf, static_cast<std::size_t>(p - buf)));
   return *this;
 }
 

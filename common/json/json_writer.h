@@ -45,6 +45,9 @@ class JsonWriter {
   JsonWriter& string(std::string_view value);
   JsonWriter& integer(std::int64_t value);
   JsonWriter& number(double value);  // non-finite values are written as null
+  // value / 10^decimals, exactly, without trailing zeros: scaled(1500, 3) writes 1.5.
+  // (decimals ≤ 18.)
+  JsonWriter& scaled(std::int64_t value, unsigned decimals);
   JsonWriter& null();
   // RFC 3339 UTC with milliseconds ("2026-01-02T03:04:05.678Z").
   JsonWriter& isoTime(std::int64_t epochMs);

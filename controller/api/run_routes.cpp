@@ -39,7 +39,7 @@ void writeRun(json::JsonWriter& w, const store::RunView& r) {
   timeOrNull(r.finishedAtMs);
   w.key("durationSeconds");
   if (r.finishedAtMs != 0 && r.startedAtMs != 0) {
-    w.number(static_cast<double>(r.finishedAtMs - r.startedAtMs) / 1000.0);
+    w.scaled(r.finishedAtMs - r.startedAtMs, 3);  // exact, and no double to format
   } else {
     w.null();
   }

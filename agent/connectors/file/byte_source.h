@@ -5,10 +5,12 @@
 #include <memory>
 #include <string>
 
-#include "agent/connectors/file/unique_fd.h"
+#include "common/fs/unique_fd.h"
 #include "common/status/result.h"
 
 namespace ferry::agent::connectors::file {
+
+using ferry::fs::UniqueFd;
 
 // Where the readers get their bytes: a file, or memory in parser tests. Kept this narrow so
 // the readers stream (they never see more than their buffer) and tests can feed any input.

@@ -6,10 +6,12 @@
 
 #include "agent/connectors/connector.h"
 #include "agent/connectors/file/file_options.h"
-#include "agent/connectors/file/unique_fd.h"
 #include "common/clock/clock.h"
+#include "common/fs/unique_fd.h"
 
 namespace ferry::agent::connectors::file {
+
+using ferry::fs::UniqueFd;
 
 // Appends the rows of each page to one file, as CSV or JSON Lines, and fsyncs before
 // reporting the page written. At-least-once: a crash after the append and before the

@@ -14,9 +14,11 @@
 #include <memory>
 
 #include "agent/connectors/file/io_status.h"
-#include "agent/connectors/file/unique_fd.h"
+#include "common/fs/unique_fd.h"
 
 namespace ferry::agent::connectors::file {
+
+using ferry::fs::UniqueFd;
 
 namespace {
 

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cstdio>
+#include <ctime>
 #include <limits>
+#include <random>
 
 #include "common/json/json.h"
 
@@ -102,6 +106,46 @@ TEST(JsonWriter, TimesOnTheSameDayReadLikeTimesComputedAlone) {
   w.endArray();
   expected += ']';
   EXPECT_EQ(w.take(), expected);
+}
+
+TEST(JsonWriter, TimesMatchGmtimeAcrossTheRange) {
+  // An independent reference (the C library's calendar), every field's digits exercised.
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<std::int64_t> ms(0, 4'102'444'800'000);  // 1970 to 2100
+  for (int i = 0; i < 20'000; ++i) {
+    const std::int64_t at = ms(random);
+    const std::time_t seconds = static_cast<std::time_t>(at / 1000);
+    std::tm tm{};
+    ASSERT_NE(gmtime_r(&seconds, &tm), nullptr);
+    char expected[96];  // room for any int the compiler imagines
+    std::snprintf(expected, sizeof expected, "\"%04d-%02d-%02dT%02d:%02d:%02d.%03dZ\"",
+                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                  static_cast<int>(at % 1000));
+    ASSERT_EQ(written([&](JsonWriter& w) { w.isoTime(at); }), expected) << at;
+  }
+}
+
+TEST(JsonWriter, ScaledIntegersAreExactDecimals) {
+  EXPECT_EQ(written([](JsonWriter& w) { w.scaled(500, 3); }), "0.5");
+  EXPECT_EQ(written([](JsonWriter& w) { w.scaled(1000, 3); }), "1");
+  EXPECT_EQ(written([](JsonWriter& w) { w.scaled(1005, 3); }), "1.005");
+  EXPECT_EQ(written([](JsonWriter& w) { w.scaled(-1, 3); }), "-0.001");
+  EXPECT_EQ(written([](JsonWriter& w) { w.scaled(0, 3); }), "0");
+  EXPECT_EQ(written([](JsonWriter& w) { w.scaled(42, 0); }), "42");
+  EXPECT_EQ(written([](JsonWriter& w) { w.scaled(std::numeric_limits<std::int64_t>::min(), 3); }),
+            "-9223372036854775.808");
+  EXPECT_EQ(written([](JsonWriter& w) { w.beginArray().scaled(1, 1).scaled(2, 1).endArray(); }),
+            "[0.1,0.2]");
+  // Below 100,000 it reads as the shortest form of the double ms / 1000.0 (what durations
+  // were written as before), so a client sees the same text (above, where that form
+  // turns to 1e+05, the same number).
+  for (std::int64_t v = -2'000; v < 100'000'000; v = v < 10'000 ? v + 1 : v * 3 + 7) {
+    char shortest[40];
+    auto end = std::to_chars(shortest, shortest + sizeof shortest, static_cast<double>(v) / 1000.0);
+    ASSERT_EQ(written([&](JsonWriter& w) { w.scaled(v, 3); }),
+              std::string(shortest, static_cast<std::size_t>(end.ptr - shortest)))
+        << v;
+  }
 }
 
 TEST(JsonWriter, NumbersRoundTripAndNonFiniteBecomesNull) {

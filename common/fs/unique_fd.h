@@ -4,7 +4,7 @@
 
 #include <utility>
 
-namespace ferry::agent::connectors::file {
+namespace ferry::fs {
 
 // Owns a POSIX file descriptor and closes it once. Move-only.
 class UniqueFd {
@@ -34,4 +34,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace ferry::agent::connectors::file
+}  // namespace ferry::fs

@@ -1,0 +1,214 @@
+// How the HTTP server treats connections, on real loopback sockets: idle keep-alive clients
+// hold no worker, pipelined requests are all answered, garbage gets 400, idle connections
+// time out, the connection limit holds, and stop() ends what is open.
+#include <Poco/Exception.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/http/http_server.h"
+
+namespace ferry::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Far longer than any answer takes here, far shorter than a stalled worker would make a
+// client wait (the keep-alive timeout below).
+constexpr auto kClientPatience = 5s;
+
+class HttpConnectionsTest : public ::testing::Test {
+ protected:
+  void start(HttpServer::Options options) {
+    auto server = HttpServer::start(
+        options,
+        [](const HttpRequest& r) {
+          HttpResponse out;
+          out.contentType = "text/plain";
+          out.body = "path " + r.path;
+          return out;
+        },
+        Logger(std::make_shared<FdLogSink>(2), LogLevel::kError, "http-connections-test"));
+    ASSERT_TRUE(server.isOk()) << server.status().message();
+    server_ = std::move(*server);
+  }
+
+  Poco::Net::StreamSocket connect() {
+    Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+    s.setReceiveTimeout(Poco::Timespan(std::chrono::microseconds(kClientPatience).count()));
+    return s;
+  }
+
+  static void sendText(Poco::Net::StreamSocket& s, const std::string& text) {
+    ASSERT_EQ(s.sendBytes(text.data(), static_cast<int>(text.size())),
+              static_cast<int>(text.size()));
+  }
+
+  static std::string get(const std::string& path) {
+    return "GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n";
+  }
+
+  // One whole response (headers and Content-Length body); "" when the server closed first.
+  static std::string readResponse(Poco::Net::StreamSocket& s, std::string& pending) {
+    char buf[4096];
+    for (;;) {
+      const auto headEnd = pending.find("\r\n\r\n");
+      if (headEnd != std::string::npos) {
+        const auto at = pending.find("Content-Length: ");
+        const std::size_t length =
+            at == std::string::npos || at > headEnd ? 0 : std::stoul(pending.substr(at + 16));
+        if (pending.size() >= headEnd + 4 + length) {
+          std::string response = pending.substr(0, headEnd + 4 + length);
+          pending.erase(0, response.size());
+          return response;
+        }
+      }
+      const int n = s.receiveBytes(buf, sizeof buf);
+      if (n <= 0) return "";
+      pending.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  // True when the server closes the connection (whatever it sent first is skipped) before
+  // the client's patience runs out.
+  static bool closedByServer(Poco::Net::StreamSocket& s) {
+    char buf[256];
+    try {
+      while (s.receiveBytes(buf, sizeof buf) > 0) {
+      }
+      return true;
+    } catch (const Poco::Net::ConnectionResetException&) {
+      return true;
+    } catch (const Poco::TimeoutException&) {
+      return false;
+    }
+  }
+
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(HttpConnectionsTest, IdleKeepAliveClientsDoNotHoldWorkers) {
+  HttpServer::Options options;
+  options.maxThreads = 2;
+  options.keepAliveSeconds = 60;
+  start(options);
+  // Ten times as many kept-alive clients as workers, each idle after one answer.
+  std::vector<Poco::Net::StreamSocket> idle;
+  std::string pending;
+  for (int i = 0; i < 20; ++i) {
+    idle.push_back(connect());
+    sendText(idle.back(), get("/idle"));
+    ASSERT_NE(readResponse(idle.back(), pending).find("path /idle"), std::string::npos) << i;
+    ASSERT_TRUE(pending.empty());
+  }
+  // A new client is answered while they all stay open (Poco's HTTPServer made it wait for
+  // their keep-alive timeout), and each idle one is still answered afterwards.
+  Poco::Net::StreamSocket fresh = connect();
+  sendText(fresh, get("/fresh"));
+  EXPECT_NE(readResponse(fresh, pending).find("path /fresh"), std::string::npos);
+  for (auto& s : idle) {
+    sendText(s, get("/again"));
+    EXPECT_NE(readResponse(s, pending).find("path /again"), std::string::npos);
+  }
+}
+
+TEST_F(HttpConnectionsTest, PipelinedRequestsAreAllAnsweredInOrder) {
+  start({});
+  Poco::Net::StreamSocket s = connect();
+  sendText(s, get("/one") + get("/two") + get("/three"));
+  std::string pending;
+  EXPECT_NE(readResponse(s, pending).find("path /one"), std::string::npos);
+  EXPECT_NE(readResponse(s, pending).find("path /two"), std::string::npos);
+  EXPECT_NE(readResponse(s, pending).find("path /three"), std::string::npos);
+}
+
+TEST_F(HttpConnectionsTest, GarbageGets400AndTheConnectionCloses) {
+  start({});
+  Poco::Net::StreamSocket s = connect();
+  sendText(s, "\x16\x03\x01 this is not HTTP\r\n\r\n");
+  std::string pending;
+  const std::string response = readResponse(s, pending);
+  EXPECT_NE(response.find(" 400 "), std::string::npos) << response;
+  EXPECT_NE(response.find("application/problem+json"), std::string::npos) << response;
+  EXPECT_TRUE(closedByServer(s));
+  // The server goes on.
+  Poco::Net::StreamSocket next = connect();
+  sendText(next, get("/next"));
+  EXPECT_NE(readResponse(next, pending).find("path /next"), std::string::npos);
+}
+
+TEST_F(HttpConnectionsTest, IdleConnectionsAreClosedAfterTheKeepAliveTimeout) {
+  HttpServer::Options options;
+  options.keepAliveSeconds = 1;
+  start(options);
+  Poco::Net::StreamSocket s = connect();
+  sendText(s, get("/once"));
+  std::string pending;
+  ASSERT_NE(readResponse(s, pending).find("path /once"), std::string::npos);
+  // The client's patience (5 s) outlasts the timeout and the sweep after it (≤ 2 s).
+  EXPECT_TRUE(closedByServer(s));
+}
+
+TEST_F(HttpConnectionsTest, ConnectionsBeyondTheLimitAreClosedUntilOthersEnd) {
+  HttpServer::Options options;
+  options.maxConnections = 3;
+  start(options);
+  std::vector<Poco::Net::StreamSocket> open;
+  std::string pending;
+  for (int i = 0; i < 3; ++i) {
+    open.push_back(connect());
+    sendText(open.back(), get("/held"));
+    ASSERT_NE(readResponse(open.back(), pending).find("path /held"), std::string::npos);
+  }
+  Poco::Net::StreamSocket extra = connect();
+  try {
+    extra.sendBytes("GET / HTTP/1.1\r\n\r\n", 18);
+  } catch (const Poco::Exception&) {
+    // already reset: that is the refusal too
+  }
+  EXPECT_TRUE(closedByServer(extra));
+  // Once one of the three ends, a new connection is served again.
+  open.front().close();
+  std::string answer;
+  for (int attempt = 0; attempt < 50 && answer.empty(); ++attempt) {
+    Poco::Net::StreamSocket next = connect();
+    try {
+      sendText(next, get("/later"));
+      answer = readResponse(next, pending);
+    } catch (const Poco::Exception&) {
+      // refused while the server has not yet seen the close
+    }
+    if (answer.empty()) std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_NE(answer.find("path /later"), std::string::npos);
+}
+
+TEST_F(HttpConnectionsTest, StopClosesIdleAndHalfSentConnections) {
+  HttpServer::Options options;
+  options.keepAliveSeconds = 60;
+  options.ioTimeoutSeconds = 60;
+  start(options);
+  Poco::Net::StreamSocket idle = connect();
+  sendText(idle, get("/idle"));
+  std::string pending;
+  ASSERT_NE(readResponse(idle, pending).find("path /idle"), std::string::npos);
+  // A worker waits for the rest of this one.
+  Poco::Net::StreamSocket half = connect();
+  sendText(half, "GET /half HTTP/1.1\r\nHost: te");
+  std::this_thread::sleep_for(200ms);
+  const auto before = std::chrono::steady_clock::now();
+  server_->stop();
+  // Not a performance bound: stop() must not wait for the 60 s timeouts to pass.
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);
+  EXPECT_TRUE(closedByServer(idle));
+  EXPECT_TRUE(closedByServer(half));
+}
+
+}  // namespace
+}  // namespace ferry::http
