@@ -62,26 +62,43 @@ for _ in $(seq 1 200); do
   [ -n "$CURSOR" ] || { echo "bench api: the cursor chain ended early" >&2; exit 1; }
 done
 
-measure() {  # name url [header] -> "req_per_s p99_ms"
-  local out
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$PID/stat"; }  # the controller's user + system
+measure() {  # name url [header] -> "req_per_s p99_ms controller_cpu_us_per_request"
+  local out before after
+  before=$(cpu_ticks)
   if [ -n "${3:-}" ]; then
     out=$(wrk -t2 -c16 -d10s --latency -H "$3" "$2")
   else
     out=$(wrk -t2 -c16 -d10s --latency "$2")
   fi
-  local rps p99
+  after=$(cpu_ticks)
+  local rps p99 requests
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  requests=$(echo "$out" | awk '/requests in/ {print $1}')
   p99=$(echo "$out" | awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v=v*1000}; print v}')
   if echo "$out" | grep -q "Non-2xx"; then echo "bench api: $1 answered errors: $out" >&2; exit 1; fi
-  echo "$rps $p99"
+  if echo "$out" | grep -q "Socket errors"; then echo "bench api: $1 had socket errors: $out" >&2; exit 1; fi
+  # Little's law: requests/s × mean latency is the number of connections being served. A
+  # server that leaves some of wrk's 16 waiting (Poco's thread per connection did, for 8 of
+  # them, without wrk reporting a timeout) would be measured on the others alone.
+  local served
+  served=$(echo "$out" | awk -v rps="$rps" '$1 == "Latency" && !done {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v=v/1e6} else if (v ~ /ms$/) {sub(/ms/,"",v); v=v/1e3} else {sub(/s/,"",v)}; printf "%.0f", rps * v; done=1}')
+  echo "$1: about $served connections served at a time (wrk opens 16)" >&2
+  if [ "$served" -lt 12 ]; then
+    echo "bench api: $1 served only $served of 16 connections at a time: $out" >&2
+    exit 1
+  fi
+  echo "$rps $p99 $(( (after - before) * 1000000 / $(getconf CLK_TCK) / requests ))"
 }
-read -r base_rps base_p99 <<< "$(measure health "$BASE/health")"
-read -r first_rps first_p99 <<< "$(measure runs-first "$BASE/runs?flow=flow-7&limit=50" "$AUTH")"
-read -r deep_rps deep_p99 <<< "$(measure runs-deep "$BASE/runs?flow=flow-7&limit=50&cursor=$CURSOR" "$AUTH")"
-python3 - "$base_rps" "$base_p99" "$first_rps" "$first_p99" "$deep_rps" "$deep_p99" <<'PY'
+read -r base_rps base_p99 base_cpu <<< "$(measure health "$BASE/health")"
+read -r first_rps first_p99 first_cpu <<< "$(measure runs-first "$BASE/runs?flow=flow-7&limit=50" "$AUTH")"
+read -r deep_rps deep_p99 deep_cpu <<< "$(measure runs-deep "$BASE/runs?flow=flow-7&limit=50&cursor=$CURSOR" "$AUTH")"
+python3 - "$base_rps" "$base_p99" "$first_rps" "$first_p99" "$deep_rps" "$deep_p99" \
+  "$base_cpu" "$first_cpu" "$deep_cpu" <<'PY'
 import sys
-b, bp, f, fp, d, dp = map(float, sys.argv[1:])
+b, bp, f, fp, d, dp, bc, fc, dc = map(float, sys.argv[1:])
 print(f"trivial handler: {b:.0f} req/s, p99 {bp:.2f} ms (wrk -t2 -c16, saturated)")
+print(f"controller CPU per request: trivial {bc:.0f} us, first page {fc:.0f} us, deep page {dc:.0f} us")
 print(f"BENCH api-runs-first-page requests_per_s={f:.0f} baseline={b:.0f} ratio={f/b:.2f}")
 print(f"BENCH api-runs-deep-cursor requests_per_s={d:.0f} baseline={b:.0f} ratio={d/b:.2f}")
 print(f"BENCH api-runs-first-page-p99 ms={fp:.2f}")
