@@ -4,6 +4,7 @@
 #include <Poco/Net/StreamSocket.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -101,14 +102,8 @@ void HttpConnections::stop() {
     std::lock_guard lock(mu_);
     for (auto& [id, c] : connections_) {
       // A worker waiting for the rest of a request returns now; one writing an answer
-      // finishes it.
-      if (c->busy) {
-        try {
-          c->session.socket().shutdownReceive();
-        } catch (const Poco::Exception&) {
-          // already closed by the peer
-        }
-      }
+      // finishes it. On the descriptor itself: Poco's TLS socket ignores shutdownReceive().
+      if (c->busy) ::shutdown(c->fd, SHUT_RD);
     }
   }
   for (auto& t : workers_) {

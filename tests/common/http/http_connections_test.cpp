@@ -2,7 +2,10 @@
 // hold no worker, pipelined requests are all answered, garbage gets 400, idle connections
 // time out, the connection limit holds, and stop() ends what is open.
 #include <Poco/Exception.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
@@ -13,6 +16,8 @@
 #include <vector>
 
 #include "common/http/http_server.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/tls_files.h"
 
 namespace ferry::http {
 namespace {
@@ -41,6 +46,24 @@ class HttpConnectionsTest : public ::testing::Test {
 
   Poco::Net::StreamSocket connect() {
     Poco::Net::StreamSocket s(Poco::Net::SocketAddress("127.0.0.1", server_->port()));
+    s.setReceiveTimeout(Poco::Timespan(std::chrono::microseconds(kClientPatience).count()));
+    return s;
+  }
+
+  // HTTPS with a throwaway CA; the client trusts exactly it.
+  HttpServer::Options withTls(HttpServer::Options options) {
+    tls_ = ferry::testing::makeTlsFiles(dir_.path());
+    options.tlsCertFile = tls_.certFile;
+    options.tlsKeyFile = tls_.keyFile;
+    return options;
+  }
+
+  Poco::Net::SecureStreamSocket connectTls() {
+    auto context =
+        Poco::makeAuto<Poco::Net::Context>(Poco::Net::Context::TLS_CLIENT_USE, "", "", tls_.caFile,
+                                           Poco::Net::Context::VERIFY_RELAXED);
+    Poco::Net::SecureStreamSocket s(Poco::Net::SocketAddress("127.0.0.1", server_->port()),
+                                    context);
     s.setReceiveTimeout(Poco::Timespan(std::chrono::microseconds(kClientPatience).count()));
     return s;
   }
@@ -85,11 +108,15 @@ class HttpConnectionsTest : public ::testing::Test {
       return true;
     } catch (const Poco::Net::ConnectionResetException&) {
       return true;
+    } catch (const Poco::Net::SSLException&) {
+      return true;  // TLS closed without close_notify: the peer is gone all the same
     } catch (const Poco::TimeoutException&) {
       return false;
     }
   }
 
+  ferry::testing::TempDir dir_;
+  ferry::testing::TlsFiles tls_;
   std::unique_ptr<HttpServer> server_;
 };
 
@@ -207,6 +234,40 @@ TEST_F(HttpConnectionsTest, StopClosesIdleAndHalfSentConnections) {
   // Not a performance bound: stop() must not wait for the 60 s timeouts to pass.
   EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);
   EXPECT_TRUE(closedByServer(idle));
+  EXPECT_TRUE(closedByServer(half));
+}
+
+TEST_F(HttpConnectionsTest, PipelinedRequestsOverTlsAreAllAnswered) {
+  start(withTls({}));
+  Poco::Net::SecureStreamSocket s = connectTls();
+  // Four requests of exactly 4 KB (the server's read buffer) in one TLS record: after
+  // each one the buffer is empty and the rest waits in OpenSSL, not in the socket, where
+  // epoll would never report it.
+  std::string padded;
+  for (const std::string path : {"/one", "/two", "/three", "/four"}) {
+    const std::string head = "GET " + path + " HTTP/1.1\r\nHost: test\r\nX-Filler: ";
+    padded += head + std::string(4096 - head.size() - 4, 'x') + "\r\n\r\n";
+  }
+  ASSERT_EQ(padded.size(), 4u * 4096u);  // 16 KB: a TLS record's most
+  sendText(s, padded);
+  std::string pending;
+  for (const char* path : {"/one", "/two", "/three", "/four"}) {
+    EXPECT_NE(readResponse(s, pending).find(std::string("path ") + path), std::string::npos)
+        << path;
+  }
+}
+
+TEST_F(HttpConnectionsTest, StopEndsAHalfSentTlsRequest) {
+  HttpServer::Options options = withTls({});
+  options.ioTimeoutSeconds = 60;
+  start(options);
+  Poco::Net::SecureStreamSocket half = connectTls();
+  sendText(half, "GET /half HTTP/1.1\r\nHost: te");
+  std::this_thread::sleep_for(200ms);
+  const auto before = std::chrono::steady_clock::now();
+  server_->stop();
+  // Not a performance bound: stop() must not wait for the 60 s timeout to pass.
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);
   EXPECT_TRUE(closedByServer(half));
 }
 
