@@ -50,6 +50,31 @@ class HttpConnectionsTest : public ::testing::Test {
     return s;
   }
 
+  // n connections, each answered once and then kept alive, idle.
+  std::vector<Poco::Net::StreamSocket> keptAlive(int n) {
+    std::vector<Poco::Net::StreamSocket> out;
+    std::string pending;
+    for (int i = 0; i < n; ++i) {
+      out.push_back(connect());
+      sendText(out.back(), get("/kept"));
+      EXPECT_NE(readResponse(out.back(), pending).find("path /kept"), std::string::npos) << i;
+      EXPECT_TRUE(pending.empty());
+    }
+    return out;
+  }
+
+  // Sends part of a request (a worker then waits for the rest) and stops the server, whose
+  // timeouts are 60 s: stop() must end it without waiting them out. Not a performance
+  // bound.
+  void stopWithHalfSentRequest(Poco::Net::StreamSocket& half) {
+    sendText(half, "GET /half HTTP/1.1\r\nHost: te");
+    std::this_thread::sleep_for(200ms);
+    const auto before = std::chrono::steady_clock::now();
+    server_->stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);
+    EXPECT_TRUE(closedByServer(half));
+  }
+
   // HTTPS with a throwaway CA; the client trusts exactly it.
   HttpServer::Options withTls(HttpServer::Options options) {
     tls_ = ferry::testing::makeTlsFiles(dir_.path());
@@ -126,14 +151,8 @@ TEST_F(HttpConnectionsTest, IdleKeepAliveClientsDoNotHoldWorkers) {
   options.keepAliveSeconds = 60;
   start(options);
   // Ten times as many kept-alive clients as workers, each idle after one answer.
-  std::vector<Poco::Net::StreamSocket> idle;
+  std::vector<Poco::Net::StreamSocket> idle = keptAlive(20);
   std::string pending;
-  for (int i = 0; i < 20; ++i) {
-    idle.push_back(connect());
-    sendText(idle.back(), get("/idle"));
-    ASSERT_NE(readResponse(idle.back(), pending).find("path /idle"), std::string::npos) << i;
-    ASSERT_TRUE(pending.empty());
-  }
   // A new client is answered while they all stay open (Poco's HTTPServer made it wait for
   // their keep-alive timeout), and each idle one is still answered afterwards.
   Poco::Net::StreamSocket fresh = connect();
@@ -186,13 +205,8 @@ TEST_F(HttpConnectionsTest, ConnectionsBeyondTheLimitAreClosedUntilOthersEnd) {
   HttpServer::Options options;
   options.maxConnections = 3;
   start(options);
-  std::vector<Poco::Net::StreamSocket> open;
+  std::vector<Poco::Net::StreamSocket> open = keptAlive(3);
   std::string pending;
-  for (int i = 0; i < 3; ++i) {
-    open.push_back(connect());
-    sendText(open.back(), get("/held"));
-    ASSERT_NE(readResponse(open.back(), pending).find("path /held"), std::string::npos);
-  }
   Poco::Net::StreamSocket extra = connect();
   try {
     extra.sendBytes("GET / HTTP/1.1\r\n\r\n", 18);
@@ -221,20 +235,10 @@ TEST_F(HttpConnectionsTest, StopClosesIdleAndHalfSentConnections) {
   options.keepAliveSeconds = 60;
   options.ioTimeoutSeconds = 60;
   start(options);
-  Poco::Net::StreamSocket idle = connect();
-  sendText(idle, get("/idle"));
-  std::string pending;
-  ASSERT_NE(readResponse(idle, pending).find("path /idle"), std::string::npos);
-  // A worker waits for the rest of this one.
+  std::vector<Poco::Net::StreamSocket> idle = keptAlive(1);
   Poco::Net::StreamSocket half = connect();
-  sendText(half, "GET /half HTTP/1.1\r\nHost: te");
-  std::this_thread::sleep_for(200ms);
-  const auto before = std::chrono::steady_clock::now();
-  server_->stop();
-  // Not a performance bound: stop() must not wait for the 60 s timeouts to pass.
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);
-  EXPECT_TRUE(closedByServer(idle));
-  EXPECT_TRUE(closedByServer(half));
+  stopWithHalfSentRequest(half);
+  EXPECT_TRUE(closedByServer(idle.front()));
 }
 
 TEST_F(HttpConnectionsTest, PipelinedRequestsOverTlsAreAllAnswered) {
@@ -262,13 +266,7 @@ TEST_F(HttpConnectionsTest, StopEndsAHalfSentTlsRequest) {
   options.ioTimeoutSeconds = 60;
   start(options);
   Poco::Net::SecureStreamSocket half = connectTls();
-  sendText(half, "GET /half HTTP/1.1\r\nHost: te");
-  std::this_thread::sleep_for(200ms);
-  const auto before = std::chrono::steady_clock::now();
-  server_->stop();
-  // Not a performance bound: stop() must not wait for the 60 s timeout to pass.
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);
-  EXPECT_TRUE(closedByServer(half));
+  stopWithHalfSentRequest(half);
 }
 
 }  // namespace
