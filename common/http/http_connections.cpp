@@ -122,11 +122,6 @@ void HttpConnections::stop() {
   }
 }
 
-std::size_t HttpConnections::openConnections() const {
-  std::lock_guard lock(mu_);
-  return connections_.size();
-}
-
 void HttpConnections::work() {
   while (!stopping_.load()) {
     epoll_event ev{};
@@ -203,6 +198,9 @@ void HttpConnections::serve(std::uint64_t id) {
   std::shared_ptr<Connection> c;
   {
     std::lock_guard lock(mu_);
+    // Checked under the lock stop() takes to cut off busy connections: either it sees this
+    // one busy, or this sees it stopping.
+    if (stopping_.load()) return;
     auto it = connections_.find(id);
     if (it == connections_.end() || it->second->busy) return;  // closed by a sweep meanwhile
     c = it->second;

@@ -71,8 +71,6 @@ class HttpConnections {
   // off), closes every connection. Idempotent; not for a worker thread.
   void stop();
 
-  std::size_t openConnections() const;
-
  private:
   struct Connection;
 
@@ -92,7 +90,7 @@ class HttpConnections {
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> nextSweepNs_{0};
 
-  mutable std::mutex mu_;
+  std::mutex mu_;
   std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections_;
   std::uint64_t nextId_;
   bool refusedLogged_ = false;
